@@ -1,0 +1,45 @@
+# Cadenza: `make demo` serves the demo; `make test` runs every quality gate and the suite.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+TEST_ENV := CADENZA_DATA_DIR=$(CURDIR)/.test-data HUEY_IMMEDIATE=1 DEBUG=0 CADENZA_HTTPS=0
+DEMO_ENV := CADENZA_DATA_DIR=$(CURDIR)/data DEBUG=0 CADENZA_HTTPS=0
+
+.PHONY: install demo serve test lint test-suite test-postgres bench clean
+
+$(STAMP): pyproject.toml requirements/constraints.txt scripts/ensure-venv.sh
+	PY=$(PY) VENV=$(VENV) sh scripts/ensure-venv.sh
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(DEMO_ENV) $(BIN)/cadenza migrate --no-input
+	$(DEMO_ENV) $(BIN)/cadenza collectstatic --no-input --verbosity 0
+	$(DEMO_ENV) $(BIN)/cadenza demo
+	$(DEMO_ENV) $(BIN)/cadenza serve --host 127.0.0.1 --port 8000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy src
+	$(BIN)/lint-imports
+	$(TEST_ENV) $(BIN)/cadenza makemigrations --check --dry-run
+
+test-suite: install
+	sh scripts/ensure-chromium.sh
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint test-suite
+
+# CI runs the suite a second time on PostgreSQL (see .ci/run).
+test-postgres: install
+	sh scripts/ensure-chromium.sh
+	$(TEST_ENV) DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) .test-data .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Cadenza: live classes and self-paced learning inside one course."""

@@ -1,0 +1,148 @@
+"""Courses and their structure: course -> ordered modules -> ordered units; enrolments.
+
+Draft and published: a course, module or unit with no ``published_at`` is a draft that only
+its staff see. Learners see a unit only when it, its module and its course are published.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from cadenza.orgs.models import Organization
+
+
+class Course(models.Model):
+    """A course in one organization."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="courses")
+    slug = models.SlugField(max_length=80)
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True, help_text="Markdown.")
+    open_enrolment = models.BooleanField(
+        default=False, help_text="Learners of the organization may enrol themselves."
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["org", "slug"], name="course_slug_unique_in_org"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class Module(models.Model):
+    """An ordered part of a course."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True, help_text="Markdown.")
+    position = models.PositiveIntegerField(default=0)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class UnitKind(models.TextChoices):
+    VIDEO = "video", "Video lecture"
+    READING = "reading", "Reading"
+    RESOURCE = "resource", "Downloadable resource"
+    KNOWLEDGE_CHECK = "knowledge_check", "Knowledge check"
+
+
+class Unit(models.Model):
+    """One step of a module: a video lecture, a reading, a download or a knowledge check.
+
+    ``course`` repeats ``module.course`` so a whole outline is one query. Kind-specific
+    fields are blank for the other kinds; the actions keep them consistent.
+    """
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="units")
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="units")
+    kind = models.CharField(max_length=20, choices=UnitKind.choices)
+    title = models.CharField(max_length=200)
+    position = models.PositiveIntegerField(default=0)
+    published_at = models.DateTimeField(null=True, blank=True)
+    body = models.TextField(blank=True, help_text="Markdown: the reading, or notes for the unit.")
+    estimated_minutes = models.PositiveIntegerField(default=5)
+
+    # Video lecture: an uploaded file or an external URL.
+    video_file = models.FileField(upload_to="videos/%Y/%m/", blank=True)
+    video_url = models.URLField(blank=True)
+    video_duration_seconds = models.FloatField(null=True, blank=True)
+
+    # Downloadable resource.
+    resource_file = models.FileField(upload_to="resources/%Y/%m/", blank=True)
+    resource_name = models.CharField(max_length=255, blank=True)
+    resource_content_type = models.CharField(max_length=100, blank=True)
+    resource_size = models.PositiveBigIntegerField(default=0)
+
+    # Knowledge check.
+    pass_mark_percent = models.PositiveSmallIntegerField(default=70)
+    max_attempts = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Empty for unlimited attempts."
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["course", "module", "position"], name="unit_outline")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class EnrolmentStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Enrolment(models.Model):
+    """A learner's place in a course."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrolments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    status = models.CharField(
+        max_length=16, choices=EnrolmentStatus.choices, default=EnrolmentStatus.ACTIVE
+    )
+    enrolled_at = models.DateTimeField(auto_now_add=True)
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["enrolled_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "user"], name="one_enrolment_per_course"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.course}"

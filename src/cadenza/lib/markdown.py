@@ -1,0 +1,36 @@
+"""Markdown rendered, then sanitized with an allow-list (DESIGN section 4, "Bad input")."""
+
+from __future__ import annotations
+
+import markdown as markdown_lib
+import nh3
+
+_ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "s",
+    "span", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+}  # fmt: skip
+_ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"align"},
+    "th": {"align", "scope"},
+    "abbr": {"title"},
+}
+
+
+def render_markdown(text: str) -> str:
+    """Render author-written Markdown to HTML that is safe to show to anyone.
+
+    Raw HTML in the source is not trusted: whatever Markdown lets through is filtered by nh3
+    (scripts, event handlers, ``javascript:`` links and styles are removed); links get
+    ``rel="noopener noreferrer nofollow"``.
+    """
+    html = markdown_lib.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
+    return nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes=_ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )

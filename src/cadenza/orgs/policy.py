@@ -1,0 +1,60 @@
+"""Who may do what: the one place that answers "may this person do this here?".
+
+Every view, API endpoint and selector asks this module; nothing else compares roles. The same
+rules filter querysets (``visible_courses`` in courses.selectors uses ``may``) and check single
+objects, so a list never shows what a detail page would refuse.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from cadenza.orgs.models import Role
+
+
+class Permission(StrEnum):
+    """An action on an organization's things."""
+
+    VIEW_CATALOG = "view_catalog"
+    SELF_ENROL = "self_enrol"
+    AUTHOR_COURSES = "author_courses"
+    VIEW_DRAFTS = "view_drafts"
+    ENROL_OTHERS = "enrol_others"
+    VIEW_LEARNER_PROGRESS = "view_learner_progress"
+    MANAGE_PEOPLE = "manage_people"
+    MANAGE_ORGANIZATION = "manage_organization"
+
+
+_GRANTS: dict[Role, frozenset[Permission]] = {
+    Role.LEARNER: frozenset({Permission.VIEW_CATALOG, Permission.SELF_ENROL}),
+    Role.TA: frozenset(
+        {
+            Permission.VIEW_CATALOG,
+            Permission.VIEW_DRAFTS,
+            Permission.VIEW_LEARNER_PROGRESS,
+        }
+    ),
+    Role.INSTRUCTOR: frozenset(
+        {
+            Permission.VIEW_CATALOG,
+            Permission.SELF_ENROL,
+            Permission.AUTHOR_COURSES,
+            Permission.VIEW_DRAFTS,
+            Permission.ENROL_OTHERS,
+            Permission.VIEW_LEARNER_PROGRESS,
+        }
+    ),
+    Role.ADMIN: frozenset(Permission),
+}
+
+
+def may(role: Role | str | None, permission: Permission) -> bool:
+    """Whether a person with ``role`` in an organization (None: no role) holds ``permission``."""
+    if role is None:
+        return False
+    return permission in _GRANTS[Role(role)]
+
+
+def is_staff_role(role: Role | str | None) -> bool:
+    """Instructors, TAs and admins: the people who see drafts and learners' progress."""
+    return may(role, Permission.VIEW_DRAFTS)

@@ -1,0 +1,68 @@
+"""Reading organizations and memberships; resolving the organization a request acts in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from cadenza.accounts.models import User
+from cadenza.orgs.models import Membership, Organization, Role
+from cadenza.orgs.policy import Permission, may
+
+M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True, slots=True)
+class OrgContext:
+    """The organization a request acts in and the requester's role there.
+
+    Every view and API call gets one through ``access_org`` and passes it on, so every query
+    is scoped to ``org`` and every permission check sees ``role``.
+    """
+
+    org: Organization
+    user: User
+    role: Role
+
+    def may(self, permission: Permission) -> bool:
+        return may(self.role, permission)
+
+    def require(self, permission: Permission) -> None:
+        """Refuse with 403: the person belongs here but their role does not allow this."""
+        if not self.may(permission):
+            raise PermissionDenied(f"Your role does not allow this ({permission.value}).")
+
+
+def access_org(*, user: User, slug: str) -> OrgContext:
+    """The organization ``slug`` as seen by ``user``; 404 unless they are a member.
+
+    A non-member gets the same answer as for a slug that does not exist, so organizations
+    cannot be discovered by probing.
+    """
+    if not user.is_authenticated:
+        raise Http404("No such organization.")
+    membership = (
+        Membership.objects.select_related("org").filter(org__slug=slug, user=user).first()
+    )
+    if membership is None:
+        raise Http404("No such organization.")
+    return OrgContext(org=membership.org, user=user, role=Role(membership.role))
+
+
+def scoped(queryset: QuerySet[M], org: Organization) -> QuerySet[M]:
+    """Restrict an organization-owned queryset to ``org``: the one helper every query uses."""
+    return queryset.filter(org=org)
+
+
+def memberships_of(user: User) -> QuerySet[Membership]:
+    """The organizations a person belongs to, for the organization switcher."""
+    return Membership.objects.filter(user=user).select_related("org").order_by("org__name")
+
+
+def people_of(org: Organization) -> QuerySet[Membership]:
+    """Everyone in an organization with their role, for the admin's people page."""
+    return Membership.objects.filter(org=org).select_related("user").order_by("user__email")

@@ -1,0 +1,49 @@
+"""``cadenza serve``: the ASGI server, with the task worker inside it on the embedded default."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Serve Cadenza over HTTP and WebSocket (uvicorn); runs background tasks in-process."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=1, help="Server processes.")
+        parser.add_argument(
+            "--no-tasks",
+            action="store_true",
+            help="Do not run the task worker in this process (run `cadenza worker` instead).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        import uvicorn
+        from huey.contrib.djhuey import HUEY
+
+        consumer = None
+        if not options["no_tasks"] and not HUEY.immediate:
+            # The embedded default needs no extra process: the huey scheduler and worker
+            # threads run beside the server. Signal handling stays with uvicorn.
+            consumer = HUEY.create_consumer(workers=2, worker_type="thread", periodic=True)
+            consumer.scheduler.start()
+            for _worker, thread in consumer.worker_threads:
+                thread.start()
+            self.stdout.write("Background tasks run in this process.")
+        try:
+            uvicorn.run(
+                "cadenza.config.asgi:application",
+                host=options["host"],
+                port=options["port"],
+                workers=options["workers"],
+                log_level="debug" if settings.DEBUG else "info",
+                ws_per_message_deflate=False,
+                proxy_headers=True,
+            )
+        finally:
+            if consumer is not None:
+                consumer.stop(graceful=True)
