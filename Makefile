@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
-TEST_ENV := CADENZA_DATA_DIR=$(CURDIR)/.test-data HUEY_IMMEDIATE=1 DEBUG=0 CADENZA_HTTPS=0
+TEST_ENV := CADENZA_TESTING=1 CADENZA_DATA_DIR=$(CURDIR)/.test-data HUEY_IMMEDIATE=1 DEBUG=0 CADENZA_HTTPS=0
 DEMO_ENV := CADENZA_DATA_DIR=$(CURDIR)/data DEBUG=0 CADENZA_HTTPS=0
 
 .PHONY: install demo serve test lint test-suite test-postgres bench clean

@@ -127,9 +127,10 @@ MEDIA_ROOT = Path(os.environ.get("CADENZA_MEDIA_DIR", DATA_DIR / "media")).resol
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        # Hashed names need `collectstatic`; tests and DEBUG serve the source files directly.
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG or env_bool("CADENZA_TESTING", default=False)
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
 WHITENOISE_USE_FINDERS = True
