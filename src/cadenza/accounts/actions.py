@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cadenza.accounts.models import User
@@ -37,4 +39,20 @@ def create_user(
         user.set_password(password)
     user.full_clean()
     user.save()
+    return user
+
+
+@transaction.atomic
+def update_profile(*, user: User, display_name: str, time_zone: str, locale: str) -> User:
+    """Change how a person is named and where their times are shown.
+
+    Raises ``ValidationError`` (nothing saved) for an unknown time zone or language.
+    """
+    if locale not in dict(settings.LANGUAGES):
+        raise ValidationError({"locale": f"{locale!r} is not a language this site offers."})
+    user.display_name = display_name.strip()
+    user.time_zone = time_zone
+    user.locale = locale
+    user.full_clean()
+    user.save(update_fields=["display_name", "time_zone", "locale"])
     return user

@@ -30,7 +30,7 @@ class User(AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["username"]
 
-    objects: UserManager[User] = UserManager()
+    objects = UserManager()
 
     class Meta:
         ordering = ["display_name", "email"]

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "cadenza.learning",
     "cadenza.api",
     "cadenza.web",
+    "cadenza.demo",
 ]
 
 MIDDLEWARE = [
@@ -122,6 +123,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# WhiteNoise warns (an error in the test suite) when the folder is missing before collectstatic.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("CADENZA_MEDIA_DIR", DATA_DIR / "media")).resolve()
 STORAGES = {

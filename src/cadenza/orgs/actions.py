@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from cadenza.accounts.actions import create_user
 from cadenza.accounts.models import User
+from cadenza.accounts.outgoing_email import queue_email
+from cadenza.orgs.email_lists import parse_email_list
+from cadenza.orgs.logos import check_logo
 from cadenza.orgs.models import Membership, Organization, Role
+from cadenza.orgs.policy import Permission, may
 
 
 @transaction.atomic
@@ -40,3 +56,201 @@ def add_member(*, org: Organization, user: User, role: Role) -> Membership:
         membership.role = role
         membership.save(update_fields=["role"])
     return membership
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationResult:
+    """What ``invite_people`` did. ``added`` lists everyone who became a member (``invited``
+    is the part of them who had no account and were sent an invitation); ``already_members``
+    were left as they were; ``invalid`` lists pieces that are not e-mail addresses, in which
+    case nothing at all was written."""
+
+    added: list[str] = field(default_factory=list)
+    invited: list[str] = field(default_factory=list)
+    already_members: list[str] = field(default_factory=list)
+    invalid: list[str] = field(default_factory=list)
+
+
+class LastAdminError(ValidationError):
+    """Refused: the change would leave the organization without an admin."""
+
+
+@transaction.atomic
+def invite_people(
+    *,
+    org: Organization,
+    emails: Iterable[str],
+    role: Role,
+    invited_by: User,
+    site_url: str = "",
+) -> InvitationResult:
+    """Add everyone in ``emails`` (lines as pasted; see ``parse_email_list``) with ``role``.
+
+    All or nothing: one piece that is not an address and nothing is written. People with an
+    account become members; people without one get an account with no usable password and an
+    invitation e-mail (through the outbox) with a link to choose one. ``site_url`` is the
+    scheme and host the link starts with (the view passes the request's).
+    """
+    _require(org=org, user=invited_by, permission=Permission.MANAGE_PEOPLE)
+    parsed = parse_email_list("\n".join(emails))
+    if parsed.invalid:
+        return InvitationResult(invalid=parsed.invalid)
+    accounts = {user.email: user for user in User.objects.filter(email__in=parsed.valid)}
+    member_ids = set(
+        Membership.objects.filter(org=org, user__in=list(accounts.values())).values_list(
+            "user_id", flat=True
+        )
+    )
+    result = InvitationResult()
+    for email in parsed.valid:
+        user = accounts.get(email)
+        if user is not None and user.pk in member_ids:
+            result.already_members.append(email)
+            continue
+        if user is None:
+            user = create_user(email=email, password=None, time_zone=org.time_zone)
+            _queue_invitation(org=org, user=user, invited_by=invited_by, site_url=site_url)
+            result.invited.append(email)
+        Membership.objects.create(org=org, user=user, role=role)
+        result.added.append(email)
+    return result
+
+
+def _queue_invitation(*, org: Organization, user: User, invited_by: User, site_url: str) -> None:
+    link = site_url.rstrip("/") + reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    body = render_to_string(
+        "orgs/invitation_email.txt",
+        {"org": org, "user": user, "invited_by": invited_by, "link": link, "site_url": site_url},
+    )
+    queue_email(
+        to=user.email,
+        subject=f"You are invited to {org.name} on Cadenza",
+        body=body,
+        dedupe_key=f"invitation:{org.pk}:{user.pk}",
+        org_id=org.pk,
+    )
+
+
+@transaction.atomic
+def change_role(
+    *, org: Organization, membership_id: int, role: Role, changed_by: User
+) -> Membership:
+    """Give a member another role. Raises ``LastAdminError`` (nothing changed) when it would
+    demote the organization's last admin, and ``Membership.DoesNotExist`` for a membership
+    of another organization."""
+    _require(org=org, user=changed_by, permission=Permission.MANAGE_PEOPLE)
+    membership = _lock_membership(org=org, membership_id=membership_id)
+    if membership.role == role:
+        return membership
+    if membership.role == Role.ADMIN:
+        _ensure_another_admin(org=org, membership=membership, acting=changed_by, verb="demote")
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def remove_member(*, org: Organization, membership_id: int, removed_by: User) -> None:
+    """Take a person out of the organization (their account stays). Raises ``LastAdminError``
+    (nothing changed) for the last admin, ``Membership.DoesNotExist`` for another org's."""
+    _require(org=org, user=removed_by, permission=Permission.MANAGE_PEOPLE)
+    membership = _lock_membership(org=org, membership_id=membership_id)
+    if membership.role == Role.ADMIN:
+        _ensure_another_admin(org=org, membership=membership, acting=removed_by, verb="remove")
+    membership.delete()
+
+
+@transaction.atomic
+def update_organization(
+    *,
+    org: Organization,
+    name: str,
+    time_zone: str,
+    accent_colour: str,
+    allow_self_join: bool,
+    changed_by: User,
+    logo: File[bytes] | None = None,
+    remove_logo: bool = False,
+) -> Organization:
+    """Change an organization's name, default zone, branding and joining rule.
+
+    ``logo`` replaces the current one (checked by ``check_logo``: PNG/JPEG/WebP up to 1 MB,
+    stored under a random name with the extension of its real format); ``remove_logo`` drops
+    it. Raises ``ValidationError`` with nothing saved for any bad value.
+    """
+    _require(org=org, user=changed_by, permission=Permission.MANAGE_ORGANIZATION)
+    org = Organization.objects.select_for_update().get(pk=org.pk)
+    old_logo = org.logo.name or ""
+    org.name = name.strip()
+    org.time_zone = time_zone
+    org.accent_colour = accent_colour.lower()
+    org.allow_self_join = allow_self_join
+    if logo is not None:
+        extension = check_logo(logo)
+        org.full_clean(exclude=["logo"])
+        org.logo.save(f"{org.slug}-{uuid.uuid4().hex}.{extension}", logo, save=False)
+    elif remove_logo:
+        org.logo = None
+    org.full_clean()
+    org.save()
+    if old_logo and old_logo != (org.logo.name or ""):
+        storage = org.logo.storage
+        transaction.on_commit(lambda: storage.delete(old_logo), robust=True)
+    return org
+
+
+@transaction.atomic
+def join_organization(*, org: Organization, user: User) -> Membership:
+    """A signed-in person joins an organization open to everyone, as a learner.
+
+    Someone who is a member already keeps the role they have. Raises ``PermissionDenied``
+    when the organization does not allow joining.
+    """
+    if not org.allow_self_join:
+        raise PermissionDenied("This organization does not let people join by themselves.")
+    membership, _created = Membership.objects.get_or_create(
+        org=org, user=user, defaults={"role": Role.LEARNER}
+    )
+    return membership
+
+
+def _require(*, org: Organization, user: User, permission: Permission) -> None:
+    role = Membership.objects.filter(org=org, user=user).values_list("role", flat=True).first()
+    if not may(role, permission):
+        raise PermissionDenied(f"Your role does not allow this ({permission.value}).")
+
+
+def _lock_membership(*, org: Organization, membership_id: int) -> Membership:
+    return (
+        Membership.objects.select_for_update().select_related("user").get(org=org, pk=membership_id)
+    )
+
+
+def _ensure_another_admin(
+    *, org: Organization, membership: Membership, acting: User, verb: str
+) -> None:
+    # Lock every admin row so two admins demoting each other at once cannot both succeed.
+    admins = list(
+        Membership.objects.select_for_update()
+        .filter(org=org, role=Role.ADMIN)
+        .values_list("pk", flat=True)
+    )
+    if any(pk != membership.pk for pk in admins):
+        return
+    if membership.user_id == acting.pk:
+        message = (
+            f"You cannot {verb} yourself: you are the last admin of {org.name}. "
+            "Make someone else an admin first."
+        )
+    else:
+        message = (
+            f"You cannot {verb} {membership.user.name}: they are the last admin of {org.name}. "
+            "Make someone else an admin first."
+        )
+    raise LastAdminError(message, code="last_admin")

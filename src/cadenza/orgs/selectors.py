@@ -45,9 +45,7 @@ def access_org(*, user: User, slug: str) -> OrgContext:
     """
     if not user.is_authenticated:
         raise Http404("No such organization.")
-    membership = (
-        Membership.objects.select_related("org").filter(org__slug=slug, user=user).first()
-    )
+    membership = Membership.objects.select_related("org").filter(org__slug=slug, user=user).first()
     if membership is None:
         raise Http404("No such organization.")
     return OrgContext(org=membership.org, user=user, role=Role(membership.role))
@@ -66,3 +64,32 @@ def memberships_of(user: User) -> QuerySet[Membership]:
 def people_of(org: Organization) -> QuerySet[Membership]:
     """Everyone in an organization with their role, for the admin's people page."""
     return Membership.objects.filter(org=org).select_related("user").order_by("user__email")
+
+
+def access_membership(ctx: OrgContext, *, membership_id: int) -> Membership:
+    """One membership of the request's organization, for the people page's admin; 404 for
+    another organization's or a missing one, 403 for someone who may not manage people."""
+    ctx.require(Permission.MANAGE_PEOPLE)
+    membership = (
+        scoped(Membership.objects.select_related("user"), ctx.org).filter(pk=membership_id).first()
+    )
+    if membership is None:
+        raise Http404("No such member.")
+    return membership
+
+
+def joinable_org(*, slug: str) -> Organization:
+    """An organization anyone signed in may join, found by slug without being a member.
+
+    Organizations closed to self-join answer 404 exactly like missing ones, so they cannot
+    be discovered by probing.
+    """
+    org = Organization.objects.filter(slug=slug, allow_self_join=True).first()
+    if org is None:
+        raise Http404("No such organization.")
+    return org
+
+
+def is_member(*, org: Organization, user: User) -> bool:
+    """Whether ``user`` already belongs to ``org`` (any role)."""
+    return Membership.objects.filter(org=org, user=user).exists()

@@ -1,0 +1,168 @@
+"""E-mail through the transactional outbox (DESIGN section 4, "Nothing lost").
+
+``queue_email`` writes a row in the caller's transaction; delivery is scheduled only after that
+transaction commits, so a rolled-back change sends nothing. ``deliver_email`` sends one row and
+marks it sent in the same transaction that locked it, so two workers never both send it and a
+sent row is never sent again. A crash between the SMTP hand-off and the commit can still send a
+message twice: that window is inherent to any outbox and is as small as we can make it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cadenza.notifications.models import OutboxEmail
+from cadenza.orgs.models import Organization
+
+logger = logging.getLogger(__name__)
+
+# After this many failed attempts a message stays in the outbox for a person to look at.
+MAX_ATTEMPTS = 10
+
+
+@transaction.atomic
+def queue_email(
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    dedupe_key: str,
+    org: Organization | None = None,
+    html_body: str = "",
+) -> OutboxEmail:
+    """Queue one e-mail; it is sent after the caller's transaction commits.
+
+    Queuing a ``dedupe_key`` that is already in the outbox returns the existing row and
+    schedules nothing: a retried action never sends its message twice.
+    """
+    return _queue(
+        to=to,
+        subject=subject,
+        body=body,
+        dedupe_key=dedupe_key,
+        org_id=org.pk if org is not None else None,
+        html_body=html_body,
+    )
+
+
+@transaction.atomic
+def queue_email_by_org_id(
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    dedupe_key: str,
+    org_id: int | None = None,
+    html_body: str = "",
+) -> None:
+    """``queue_email`` for the layers below notifications, which know only the org's id
+    (registered as their outbox in ``NotificationsConfig.ready``)."""
+    _queue(
+        to=to,
+        subject=subject,
+        body=body,
+        dedupe_key=dedupe_key,
+        org_id=org_id,
+        html_body=html_body,
+    )
+
+
+def _queue(
+    *, to: str, subject: str, body: str, dedupe_key: str, org_id: int | None, html_body: str
+) -> OutboxEmail:
+    existing = OutboxEmail.objects.filter(dedupe_key=dedupe_key).first()
+    if existing is not None:
+        return existing
+    email = OutboxEmail(
+        to=to,
+        subject=subject[:300],
+        body=body,
+        html_body=html_body,
+        dedupe_key=dedupe_key,
+        org_id=org_id,
+    )
+    try:
+        with transaction.atomic():
+            email.save()
+    except IntegrityError:
+        return OutboxEmail.objects.get(dedupe_key=dedupe_key)
+    email_id = email.pk
+    transaction.on_commit(lambda: _schedule_delivery(email_id), robust=True)
+    return email
+
+
+def _schedule_delivery(email_id: int) -> None:
+    # Imported here: tasks import this module, and the task queue is only needed after commit.
+    from cadenza.notifications.tasks import deliver_email_task
+
+    deliver_email_task(email_id)
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryOutcome:
+    """What one delivery run did, for logs and tests."""
+
+    sent: int
+    failed: int
+
+
+@transaction.atomic
+def deliver_email(*, email_id: int) -> bool | None:
+    """Send one queued e-mail unless it was sent already.
+
+    Returns True when sent now, False when sending failed (``attempts`` and ``last_error``
+    record why; a later run retries), None when there was nothing to do (already sent, given
+    up, or being sent by another worker right now).
+    """
+    email = (
+        OutboxEmail.objects.select_for_update(skip_locked=True)
+        .filter(pk=email_id, sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+        .first()
+    )
+    if email is None:
+        return None
+    email.attempts += 1
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+        headers={"X-Cadenza-Message": email.dedupe_key},
+    )
+    if email.html_body:
+        message.attach_alternative(email.html_body, "text/html")
+    try:
+        message.send(fail_silently=False)
+    except Exception as error:
+        logger.warning("E-mail %s to %s failed: %s", email.pk, email.to, error)
+        email.last_error = f"{type(error).__name__}: {error}"[:2000]
+        email.save(update_fields=["attempts", "last_error"])
+        return False
+    email.sent_at = timezone.now()
+    email.last_error = ""
+    email.save(update_fields=["attempts", "last_error", "sent_at"])
+    return True
+
+
+def deliver_pending_emails(*, limit: int = 500) -> DeliveryOutcome:
+    """Send every e-mail still waiting (oldest first), each in its own transaction, so one
+    bad address never holds back or rolls back the others."""
+    pending = list(
+        OutboxEmail.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    sent = failed = 0
+    for email_id in pending:
+        outcome = deliver_email(email_id=email_id)
+        if outcome is True:
+            sent += 1
+        elif outcome is False:
+            failed += 1
+    return DeliveryOutcome(sent=sent, failed=failed)

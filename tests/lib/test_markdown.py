@@ -1,0 +1,24 @@
+"""Author-written Markdown is rendered and sanitized with an allow-list."""
+
+from __future__ import annotations
+
+from cadenza.lib.markdown import render_markdown
+
+
+def test_markdown_renders_tables_and_emphasis() -> None:
+    html = render_markdown("**qSOFA** score\n\n| sign | points |\n| --- | --- |\n| RR >= 22 | 1 |")
+    assert "<strong>qSOFA</strong>" in html
+    assert "<td>RR &gt;= 22</td>" in html
+
+
+def test_scripts_and_event_handlers_are_removed() -> None:
+    html = render_markdown('<script>alert(1)</script><img src="x.png" onerror="alert(2)">')
+    assert html.strip() == '<p><img src="x.png"></p>'
+
+
+def test_javascript_links_lose_their_target_and_links_get_safe_rel() -> None:
+    html = render_markdown("[bad](javascript:alert(1)) [good](https://example.org)")
+    assert html == (
+        '<p><a rel="noopener noreferrer nofollow">bad</a> '
+        '<a href="https://example.org" rel="noopener noreferrer nofollow">good</a></p>'
+    )
