@@ -21,9 +21,7 @@ def make_org(slug: str | None = None, **fields: object) -> Organization:
     return create_organization(slug=slug, name=fields.pop("name", f"Org {n}"), **fields)  # type: ignore[arg-type]
 
 
-def make_user(
-    org: Organization | None = None, role: Role = Role.LEARNER, **fields: object
-) -> User:
+def make_user(org: Organization | None = None, role: Role = Role.LEARNER, **fields: object) -> User:
     n = next(_counter)
     email = str(fields.pop("email", f"person{n}@example.org"))
     user = create_user(email=email, password=PASSWORD, **fields)  # type: ignore[arg-type]
@@ -37,7 +35,11 @@ def make_course(
 ) -> Course:
     n = next(_counter)
     return create_course(
-        org=org, title=title, slug=slug or f"course-{n}", created_by=None, **fields  # type: ignore[arg-type]
+        org=org,
+        title=title,
+        slug=slug or f"course-{n}",
+        created_by=None,
+        **fields,  # type: ignore[arg-type]
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zoneinfo
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -29,8 +29,6 @@ class User(AbstractUser):
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["username"]
-
-    objects = UserManager()
 
     class Meta:
         ordering = ["display_name", "email"]

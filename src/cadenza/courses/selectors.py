@@ -7,10 +7,13 @@ or an id that does not exist all answer the same 404.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import Any
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from cadenza.courses.models import Course, Enrolment, EnrolmentStatus, Unit
+from cadenza.courses.models import Course, Enrolment, EnrolmentStatus, Module, Unit
 from cadenza.orgs.policy import Permission
 from cadenza.orgs.selectors import OrgContext, scoped
 
@@ -56,3 +59,100 @@ def access_unit(ctx: OrgContext, *, course: Course, unit_id: int) -> Unit:
         raise Http404("No such unit.")
     return unit
 
+
+def catalog_courses(ctx: OrgContext) -> QuerySet[Course]:
+    """The organization's published courses as its members browse them, in one query.
+
+    Each course carries ``module_count`` and ``unit_count`` (what a learner would see: the
+    published modules, and the published units in them) and ``is_enrolled`` (the viewer has
+    an active enrolment). Staff see the same catalog as learners; drafts are on ``teach``.
+    """
+    ctx.require(Permission.VIEW_CATALOG)
+    modules = Module.objects.filter(course=OuterRef("pk"), published_at__isnull=False)
+    units = Unit.objects.filter(
+        course=OuterRef("pk"), published_at__isnull=False, module__published_at__isnull=False
+    )
+    enrolled = Enrolment.objects.filter(
+        course=OuterRef("pk"), user=ctx.user, status=EnrolmentStatus.ACTIVE
+    )
+    return (
+        scoped(Course.objects.filter(published_at__isnull=False), ctx.org)
+        .annotate(
+            module_count=_count_of(modules),
+            unit_count=_count_of(units),
+            is_enrolled=Exists(enrolled),
+        )
+        .order_by("title", "id")
+    )
+
+
+def teaching_courses(ctx: OrgContext) -> QuerySet[Course]:
+    """Every course of the organization, drafts included, for its staff, in one query; each
+    carries ``learner_count`` (active enrolments), ``module_count`` and ``unit_count``.
+    Anyone who may not see drafts gets ``PermissionDenied``."""
+    ctx.require(Permission.VIEW_DRAFTS)
+    learners = Enrolment.objects.filter(course=OuterRef("pk"), status=EnrolmentStatus.ACTIVE)
+    return (
+        scoped(Course.objects.all(), ctx.org)
+        .annotate(
+            learner_count=_count_of(learners),
+            module_count=_count_of(Module.objects.filter(course=OuterRef("pk"))),
+            unit_count=_count_of(Unit.objects.filter(course=OuterRef("pk"))),
+        )
+        .order_by("title", "id")
+    )
+
+
+def _count_of(rows: QuerySet[Any]) -> Coalesce:
+    counted = rows.order_by().values("course").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def access_course_for_teaching(ctx: OrgContext, *, slug: str) -> Course:
+    """A course as its staff see it in the builder: 403 for people who may not see drafts,
+    404 for a course that is not the organization's."""
+    ctx.require(Permission.VIEW_DRAFTS)
+    return access_course(ctx, slug=slug)
+
+
+def access_module(ctx: OrgContext, *, course: Course, module_id: int) -> Module:
+    """One module of ``course`` for its staff (404 otherwise: another course's or
+    organization's module looks like one that does not exist)."""
+    ctx.require(Permission.VIEW_DRAFTS)
+    module = scoped(Module.objects.filter(course=course, pk=module_id), ctx.org).first()
+    if module is None:
+        raise Http404("No such module.")
+    return module
+
+
+def builder_outline(course: Course) -> list[Module]:
+    """Every module of the course in order, each with ``units`` prefetched in order: two
+    queries whatever the course's size."""
+    units = Unit.objects.order_by("position", "id")
+    return list(
+        Module.objects.filter(course=course)
+        .order_by("position", "id")
+        .prefetch_related(Prefetch("units", queryset=units))
+    )
+
+
+def course_enrolments(course: Course) -> QuerySet[Enrolment]:
+    """A course's enrolments with their people, active ones first, for the staff's list."""
+    return (
+        Enrolment.objects.filter(course=course)
+        .select_related("user", "enrolled_by")
+        .order_by("status", "user__email")
+    )
+
+
+def access_enrolment(ctx: OrgContext, *, course: Course, enrolment_id: int) -> Enrolment:
+    """One enrolment of ``course``, for people who may enrol others (403 otherwise)."""
+    ctx.require(Permission.ENROL_OTHERS)
+    enrolment = (
+        scoped(Enrolment.objects.filter(course=course, pk=enrolment_id), ctx.org)
+        .select_related("user")
+        .first()
+    )
+    if enrolment is None:
+        raise Http404("No such enrolment.")
+    return enrolment

@@ -1,0 +1,1 @@
+"""Pages of the catalog, the teaching area, the course builder and enrolment management."""
