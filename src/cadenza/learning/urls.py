@@ -18,7 +18,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(unit + "complete/", learner.mark_complete, name="unit_complete"),
     path(unit + "video/", learner.video_file, name="unit_video"),
     path(unit + "download/", learner.download_resource, name="unit_download"),
-    path(unit + "check/answer/<int:question_id>/", knowledge_checks.save_answer, name="check_answer"),
+    path(
+        unit + "check/answer/<int:question_id>/", knowledge_checks.save_answer, name="check_answer"
+    ),
     path(unit + "check/submit/", knowledge_checks.submit, name="check_submit"),
     path(unit + "check/retry/", knowledge_checks.retry, name="check_retry"),
     path(

@@ -1,0 +1,204 @@
+"""Tenancy and role matrix over every organization URL (DESIGN section 4, "Tenancy").
+
+The matrix is built from the URL map itself, so a page added later is covered without anyone
+remembering to add it here; a URL with a parameter this file does not know fails the suite.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from django.apps import apps
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from cadenza.accounts.models import User
+from cadenza.courses.actions import enrol_learner, publish_course
+from cadenza.courses.models import Course, Enrolment, Module, Unit, UnitKind
+from cadenza.learning.actions.knowledge_checks import add_question
+from cadenza.learning.models import Question, QuestionKind
+from cadenza.orgs.models import Membership, Organization, Role
+from tests.factories import make_course, make_module, make_org, make_unit, make_user
+
+pytestmark = pytest.mark.django_db
+
+ORG_PREFIX = "o/<slug:org_slug>/"
+STAFF_ONLY_PREFIXES = ("teach/", "people/", "settings/")
+
+
+@dataclass
+class Site:
+    org: Organization
+    learner: User
+    instructor: User
+    admin: User
+    course: Course
+    module: Module
+    units: dict[str, Unit]
+    question: Question
+    enrolment: Enrolment
+    membership: Membership
+
+
+def build_site(slug: str) -> Site:
+    org = make_org(slug)
+    learner = make_user(org, Role.LEARNER)
+    instructor = make_user(org, Role.INSTRUCTOR)
+    admin = make_user(org, Role.ADMIN)
+    course = make_course(org, slug=f"{slug}-course", open_enrolment=True)
+    module = make_module(course)
+    units = {
+        "reading": make_unit(module, UnitKind.READING, body="Read me"),
+        "video": make_unit(
+            module,
+            UnitKind.VIDEO,
+            video_file=ContentFile(b"\x1aE\xdf\xa3" + b"\0" * 64, name="lecture.webm"),
+            video_duration_seconds=10.0,
+        ),
+        "resource": make_unit(
+            module,
+            UnitKind.RESOURCE,
+            resource_file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="checklist.pdf"),
+            resource_name="checklist.pdf",
+            resource_content_type="application/pdf",
+            resource_size=15,
+        ),
+        "check": make_unit(module, UnitKind.KNOWLEDGE_CHECK),
+    }
+    question = add_question(
+        unit=units["check"],
+        kind=QuestionKind.SINGLE_CHOICE,
+        prompt="Lactate threshold?",
+        choices=[("2 mmol/L", True), ("8 mmol/L", False)],
+    )
+    publish_course(course=course)
+    enrolment, _ = enrol_learner(course=course, user=learner)
+    membership = Membership.objects.get(org=org, user=learner)
+    return Site(
+        org, learner, instructor, admin, course, module, units, question, enrolment, membership
+    )
+
+
+def organization_urls() -> list[tuple[str, str]]:
+    """(route, name) for every named URL under /o/<org_slug>/."""
+    found: list[tuple[str, str]] = []
+
+    def walk(resolver: URLResolver, prefix: str) -> None:
+        for entry in resolver.url_patterns:
+            if isinstance(entry, URLResolver):
+                walk(entry, prefix + str(entry.pattern))
+            elif isinstance(entry, URLPattern) and entry.name:
+                found.append((prefix + str(entry.pattern), entry.name))
+
+    walk(get_resolver(), "")
+    return [(route, name) for route, name in found if route.startswith(ORG_PREFIX)]
+
+
+def url_for(route: str, name: str, *, org_slug: str, site: Site) -> str:
+    """The URL ``name`` with ``site``'s objects, under organization ``org_slug``."""
+    unit_kind = "reading"
+    if name == "unit_video":
+        unit_kind = "video"
+    elif name == "unit_download":
+        unit_kind = "resource"
+    elif name.startswith("check_"):
+        unit_kind = "check"
+    known = {
+        "org_slug": org_slug,
+        "course_slug": site.course.slug,
+        "unit_id": site.units[unit_kind].pk,
+        "module_id": site.module.pk,
+        "question_id": site.question.pk,
+        "enrolment_id": site.enrolment.pk,
+        "membership_id": site.membership.pk,
+    }
+    names = re.findall(r"<(?:\w+:)?(\w+)>", route)
+    unknown = [param for param in names if param not in known]
+    assert not unknown, f"{name}: teach this test about URL parameter(s) {unknown}"
+    return reverse(name, kwargs={param: known[param] for param in names})
+
+
+def snapshot() -> dict[str, int]:
+    """Row counts of every Cadenza table: a denied request must leave them all unchanged."""
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.app_label
+        in {"accounts", "orgs", "activity", "notifications", "courses", "learning"}
+    }
+
+
+@pytest.fixture
+def two_sites() -> tuple[Site, Site]:
+    return build_site("alpha"), build_site("beta")
+
+
+def test_the_matrix_covers_every_page_of_the_foundation() -> None:
+    names = {name for _route, name in organization_urls()}
+    for expected in ("dashboard", "unit", "check_answer", "course_builder", "org_people"):
+        assert expected in names
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_member_of_one_organization_gets_404_on_every_url_of_another(
+    client: Client, two_sites: tuple[Site, Site], method: str
+) -> None:
+    alpha, beta = two_sites
+    before = snapshot()
+    for person in (alpha.learner, alpha.instructor, alpha.admin):
+        client.force_login(person)
+        for route, name in organization_urls():
+            url = url_for(route, name, org_slug=beta.org.slug, site=beta)
+            response = getattr(client, method)(url)
+            assert response.status_code in (404, 405), (person.email, method, url)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_ids_of_another_organization_answer_404_inside_ones_own(
+    client: Client, two_sites: tuple[Site, Site], method: str
+) -> None:
+    """Alpha's own slug with beta's course, unit, question or membership ids: 404.
+
+    Learner pages are tried as alpha's learner, staff pages as alpha's admin (so a 403
+    for the role cannot hide a missing organization check).
+    """
+    alpha, beta = two_sites
+    before = snapshot()
+    for route, name in organization_urls():
+        url = url_for(route, name, org_slug=alpha.org.slug, site=beta)
+        if url == url_for(route, name, org_slug=alpha.org.slug, site=alpha):
+            continue  # the URL names no object (dashboard, catalog, people ...)
+        staff_page = route.removeprefix(ORG_PREFIX).startswith(STAFF_ONLY_PREFIXES)
+        client.force_login(alpha.admin if staff_page else alpha.learner)
+        response = getattr(client, method)(url)
+        assert response.status_code in (404, 405), (method, url, response.status_code)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_learner_is_refused_every_staff_page_and_nothing_changes(
+    client: Client, two_sites: tuple[Site, Site], method: str
+) -> None:
+    alpha, _beta = two_sites
+    client.force_login(alpha.learner)
+    before = snapshot()
+    checked = 0
+    for route, name in organization_urls():
+        if not route.removeprefix(ORG_PREFIX).startswith(STAFF_ONLY_PREFIXES):
+            continue
+        url = url_for(route, name, org_slug=alpha.org.slug, site=alpha)
+        response = getattr(client, method)(url)
+        assert response.status_code in (403, 404, 405), (method, url, response.status_code)
+        checked += 1
+    assert checked == len(
+        [
+            r
+            for r, _n in organization_urls()
+            if r.removeprefix(ORG_PREFIX).startswith(STAFF_ONLY_PREFIXES)
+        ]
+    )
+    assert snapshot() == before
