@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.core.signals import request_finished
-from django.db import close_old_connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
 from pytest_django.fixtures import Settings
 
@@ -36,15 +34,22 @@ def client() -> Client:
 
 
 @pytest.fixture(autouse=True)
-def _keep_the_test_connection_when_a_response_closes() -> Iterator[None]:
-    """Closing a streamed response (a download) fires ``request_finished`` in the test's thread.
+def _keep_the_test_connection_when_a_response_closes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Closing a response in a test fires ``request_finished`` in the test's own thread.
 
-    Django's test client keeps ``close_old_connections`` off while it handles a request, but
-    not when the test itself closes the response afterwards; with PostgreSQL's connection pool
-    that would hand the connection of the test's open transaction back to the pool.
+    Django's test client turns ``close_old_connections`` off only while it handles a request,
+    not when the test closes the response afterwards. Inside the test's transaction that would
+    close the connection, and with PostgreSQL's pool hand it back mid-transaction. A
+    connection in an atomic block is never a request's leftover, so it is kept.
     """
-    request_finished.disconnect(close_old_connections)
-    try:
-        yield
-    finally:
-        request_finished.connect(close_old_connections)
+    original = BaseDatabaseWrapper.close_if_unusable_or_obsolete
+
+    def keep_inside_a_transaction(self: BaseDatabaseWrapper) -> None:
+        if not self.in_atomic_block:
+            original(self)
+
+    monkeypatch.setattr(
+        BaseDatabaseWrapper, "close_if_unusable_or_obsolete", keep_inside_a_transaction
+    )
