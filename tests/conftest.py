@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
+from pytest_django import DjangoDbBlocker
 from pytest_django.fixtures import Settings
 
 # The Makefile sets these too; repeated here so a bare `pytest` behaves the same.
@@ -53,3 +56,18 @@ def _keep_the_test_connection_when_a_response_closes(
     monkeypatch.setattr(
         BaseDatabaseWrapper, "close_if_unusable_or_obsolete", keep_inside_a_transaction
     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_connection_pools_before_the_test_database_is_dropped(
+    django_db_setup: None, django_db_blocker: DjangoDbBlocker
+) -> Iterator[None]:
+    """PostgreSQL's pool keeps idle connections open; the test database cannot be dropped
+    while they are, so the pool is closed first (torn down before ``django_db_setup``)."""
+    yield
+    with django_db_blocker.unblock():
+        for connection in connections.all(initialized_only=True):
+            close_pool = getattr(connection, "close_pool", None)
+            if close_pool is not None:
+                connection.close()  # hand back the connection this thread still holds
+                close_pool()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import connections
 from playwright.sync_api import Page, sync_playwright
 from pytest_django.fixtures import Settings
 
@@ -55,4 +56,7 @@ def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Page]:
         finally:
             context.close()
             browser.close()
+            # With Playwright's loop running, the test's ORM calls got connections of their
+            # own context; hand them back now, or PostgreSQL cannot drop the test database.
+            connections.close_all()
     assert errors == []

@@ -1,0 +1,93 @@
+"""The API's OpenAPI schema, and how it answers what it cannot serve."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cadenza.courses.models import Course
+from tests.api.conftest import API, People, api_as
+
+pytestmark = pytest.mark.django_db
+
+BUILT = {
+    "/me": {"get", "patch"},
+    "/orgs": {"get"},
+    "/orgs/{org}/people": {"get", "post"},
+    "/orgs/{org}/people/{membership}": {"patch", "delete"},
+    "/orgs/{org}/courses": {"get", "post"},
+    "/orgs/{org}/courses/{course}": {"get", "patch"},
+    "/orgs/{org}/courses/{course}/publish": {"post"},
+    "/orgs/{org}/courses/{course}/enrolment": {"post"},
+    "/orgs/{org}/courses/{course}/enrolments": {"get", "post"},
+    "/orgs/{org}/courses/{course}/enrolments/{enrolment}": {"delete"},
+    "/orgs/{org}/courses/{course}/progress": {"get"},
+    "/orgs/{org}/courses/{course}/modules": {"post"},
+    "/orgs/{org}/courses/{course}/modules/{module}": {"patch", "delete"},
+    "/orgs/{org}/courses/{course}/modules/{module}/move": {"post"},
+    "/orgs/{org}/courses/{course}/modules/{module}/publish": {"post"},
+    "/orgs/{org}/courses/{course}/modules/{module}/units": {"post"},
+    "/orgs/{org}/courses/{course}/units/{unit}": {"get", "patch", "delete"},
+    "/orgs/{org}/courses/{course}/units/{unit}/move": {"post"},
+    "/orgs/{org}/courses/{course}/units/{unit}/publish": {"post"},
+    "/orgs/{org}/courses/{course}/units/{unit}/progress": {"post"},
+    "/orgs/{org}/courses/{course}/units/{unit}/complete": {"post"},
+    "/orgs/{org}/courses/{course}/units/{unit}/check": {"get"},
+    "/orgs/{org}/courses/{course}/units/{unit}/check/answers/{question}": {"put"},
+    "/orgs/{org}/courses/{course}/units/{unit}/check/submit": {"post"},
+    "/orgs/{org}/courses/{course}/units/{unit}/check/retry": {"post"},
+    "/orgs/{org}/courses/{course}/units/{unit}/questions": {"get", "post"},
+    "/orgs/{org}/courses/{course}/units/{unit}/questions/{question}": {"patch", "delete"},
+    "/orgs/{org}/courses/{course}/units/{unit}/questions/{question}/move": {"post"},
+}
+
+
+def test_the_openapi_schema_lists_every_endpoint(people: People) -> None:
+    response = api_as(people.learner).client.get(f"{API}/openapi.json")
+
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    assert {path.removeprefix(API): set(ops) for path, ops in paths.items()} == BUILT
+
+
+def test_the_schema_says_files_are_uploaded_on_the_pages(people: People) -> None:
+    schema = api_as(people.learner).client.get(f"{API}/openapi.json").json()
+
+    assert "uploaded on the course builder's pages" in schema["info"]["description"]
+    unit = schema["paths"][f"{API}/orgs/{{org}}/courses/{{course}}/modules/{{module}}/units"]
+    assert "uploaded on the course builder's pages" in unit["post"]["description"]
+
+
+def test_a_body_that_is_not_json_is_refused_with_400(people: People) -> None:
+    response = api_as(people.instructor).client.post(
+        f"{API}/orgs/harbour/courses", data="{not json", content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Cannot parse request body"}
+    assert Course.objects.count() == 0
+
+
+def test_a_missing_field_is_named_in_the_errors(people: People) -> None:
+    response = api_as(people.instructor).post("/orgs/harbour/courses", {"summary": "x"})
+
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": "title: Field required",
+        "errors": {"title": ["Field required"]},
+    }
+
+
+def test_a_session_without_the_csrf_token_may_not_change_anything(people: People) -> None:
+    client = api_as(people.instructor)
+    client.client.handler.enforce_csrf_checks = True
+
+    response = client.client.post(
+        f"{API}/orgs/harbour/courses",
+        data=json.dumps({"title": "Forged"}),
+        content_type="application/json",
+    )
+
+    assert response.status_code == 403
+    assert Course.objects.count() == 0
