@@ -98,8 +98,6 @@ def test_the_check_payload_never_holds_the_answers_while_open(
     raw = json.dumps(body)
     assert "correct" not in raw
     assert "Fever is." not in raw
-    assert '"2"' not in raw
-    assert "0.5" not in raw
 
 
 def test_a_saved_answer_is_stored_as_given(

@@ -363,6 +363,21 @@ def test_mark_as_read_completes_the_reading(
     assert Statement.objects.filter(actor=learner, verb=Verb.COMPLETED.value).count() == 1
 
 
+def test_a_knowledge_check_cannot_be_marked_done_by_hand(
+    build_course: CourseBuilder, learner: User, org: Organization
+) -> None:
+    built = build_course(units=1, kinds=(UnitKind.KNOWLEDGE_CHECK,))
+    enrol(built.course, learner)
+    url = unit_url("unit_complete", built.units[0], built.course, org)
+
+    response = signed_in(learner).post(url)
+
+    assert response.status_code == 400
+    assert response.content.decode() == "A knowledge check is completed by passing it."
+    assert UnitProgress.objects.count() == 0
+    assert Statement.objects.filter(actor=learner, verb=Verb.COMPLETED.value).count() == 0
+
+
 # --- Progress reports ------------------------------------------------------------------------
 
 

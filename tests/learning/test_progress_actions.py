@@ -237,14 +237,15 @@ def test_reading_time_adds_up_without_completing(
         {"active_seconds": 5.0, "played_seconds": float("inf")},
         {"active_seconds": 5.0, "position_seconds": -3.0},
         {"active_seconds": 5.0, "duration_seconds": -10.0},
+        {"active_seconds": 5.0, "position_seconds": 86_401.0},
     ],
 )
-def test_negative_or_non_finite_reports_are_refused_and_nothing_written(
+def test_negative_non_finite_or_over_a_day_reports_are_refused_and_nothing_written(
     build_course: CourseBuilder, learner: User, numbers: dict[str, float]
 ) -> None:
     unit = build_course(units=1, kinds=(UnitKind.VIDEO,)).units[0]
 
-    with pytest.raises(ValueError, match="finite number of seconds"):
+    with pytest.raises(ValueError, match="must be between 0 and 86400 seconds"):
         record_unit_activity(user=learner, unit=unit, **numbers)  # type: ignore[arg-type]
 
     assert UnitProgress.objects.count() == 0

@@ -11,12 +11,17 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from cadenza.api.common import ERRORS, PersonOut, member_context, person_out
-from cadenza.courses.models import Course, Unit, UnitKind
+from cadenza.courses.models import Course, Unit
 from cadenza.courses.selectors import access_course, access_unit
-from cadenza.learning.actions.progress import complete_unit, record_unit_activity, watched_percent
+from cadenza.learning.actions.progress import (
+    MAX_REPORTED_SECONDS,
+    mark_unit_done,
+    record_unit_activity,
+    video_duration,
+    watched_percent,
+)
 from cadenza.learning.models import ProgressStatus, UnitProgress
 from cadenza.learning.selectors.progress import progress_table, records_progress
-from cadenza.learning.views.learner import MAX_REPORTED_SECONDS
 from cadenza.orgs.policy import Permission
 from cadenza.orgs.selectors import OrgContext
 
@@ -116,7 +121,7 @@ def report_progress(
         played_seconds=payload.played_seconds,
         duration_seconds=payload.duration_seconds,
     )
-    return _report(progress, found.video_duration_seconds or payload.duration_seconds)
+    return _report(progress, video_duration(found, payload.duration_seconds))
 
 
 @router.post(UNIT + "/complete", response={200: ProgressReportOut, **ERRORS})
@@ -124,9 +129,7 @@ def mark_complete(request: HttpRequest, org: str, course: str, unit: int) -> Pro
     """Mark a unit as done ("Mark as read"). A knowledge check is completed by passing it
     (400)."""
     ctx, _course, found = _tracked_unit(request, org, course, unit)
-    if found.kind == UnitKind.KNOWLEDGE_CHECK:
-        raise ValueError("A knowledge check is completed by passing it.")
-    progress = complete_unit(user=ctx.user, unit=found)
+    progress = mark_unit_done(user=ctx.user, unit=found)
     return _report(progress, found.video_duration_seconds)
 
 

@@ -30,6 +30,8 @@ MAX_PLAYED_SECONDS_PER_REPORT = 60.0
 PLAYED_SLACK_SECONDS = 5.0
 """Allowance for network delay between two reports when checking played time against the clock."""
 
+# A single report never speaks of more than a day; anything larger is a broken client.
+MAX_REPORTED_SECONDS = 24 * 3600.0
 VIDEO_COMPLETION_RATIO = 0.9
 VIDEO_MILESTONES_PERCENT = (25, 50, 75)
 PROGRESS_EXTENSION = "https://w3id.org/xapi/cmi5/result/extensions/progress"
@@ -89,11 +91,11 @@ def visit_unit(*, user: User, unit: Unit, now: datetime | None = None) -> UnitPr
 def _check_seconds(name: str, value: float | None) -> None:
     if value is None:
         return
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be a finite number of seconds, not negative.")
+    if not math.isfinite(value) or not 0 <= value <= MAX_REPORTED_SECONDS:
+        raise ValueError(f"{name} must be between 0 and {int(MAX_REPORTED_SECONDS)} seconds.")
 
 
-def _video_duration(unit: Unit, reported: float | None) -> float | None:
+def video_duration(unit: Unit, reported: float | None) -> float | None:
     """The length we measure watching against: the unit's own when the author set it (a
     browser cannot shorten a video to complete it), else what the player reported."""
     if unit.video_duration_seconds:
@@ -127,8 +129,8 @@ def record_unit_activity(
     per report. Watched time grows by the played seconds, but never by more than the wall
     clock since the previous report (plus 5 s for network delay), nor 60 s: a seek to the
     end, or a forged report, does not count as watching. When watched time reaches 90 % of
-    the video's length the unit is completed. Negative or non-finite numbers raise
-    ``ValueError`` and nothing is written.
+    the video's length the unit is completed. A number that is negative, not finite or over
+    a day raises ``ValueError`` and nothing is written.
     """
     for name, value in (
         ("active_seconds", active_seconds),
@@ -144,7 +146,7 @@ def record_unit_activity(
     progress.last_visited_at = max(previous_report, now)
     fields = ["time_spent_seconds", "last_visited_at"]
     if unit.kind == UnitKind.VIDEO:
-        duration = _video_duration(unit, duration_seconds)
+        duration = video_duration(unit, duration_seconds)
         before = watched_percent(progress, duration)
         if played_seconds:
             since_last = max(0.0, (now - previous_report).total_seconds())
@@ -181,6 +183,19 @@ def _record_milestones(
                 result={"extensions": {PROGRESS_EXTENSION: milestone}},
                 timestamp=progress.last_visited_at,
             )
+
+
+class CompletionNotAllowed(ValueError):
+    """The learner asked to complete a unit that completes only by what they do in it."""
+
+
+@transaction.atomic
+def mark_unit_done(*, user: User, unit: Unit, now: datetime | None = None) -> UnitProgress:
+    """The learner says they are done ("Mark as read"). A knowledge check is completed only
+    by passing it, so asking for it raises ``CompletionNotAllowed`` and writes nothing."""
+    if unit.kind == UnitKind.KNOWLEDGE_CHECK:
+        raise CompletionNotAllowed("A knowledge check is completed by passing it.")
+    return complete_unit(user=user, unit=unit, now=now)
 
 
 @transaction.atomic

@@ -9,7 +9,6 @@ learners in units learners can see (``records_progress``); staff previews write 
 from __future__ import annotations
 
 import json
-import math
 import mimetypes
 from pathlib import PurePath
 from typing import Any
@@ -27,8 +26,11 @@ from cadenza.courses.actions import self_enrol as self_enrol_action
 from cadenza.courses.models import UnitKind
 from cadenza.courses.selectors import access_course, access_unit
 from cadenza.learning.actions.progress import (
+    CompletionNotAllowed,
     complete_unit,
+    mark_unit_done,
     record_unit_activity,
+    video_duration,
     visit_unit,
     watched_percent,
 )
@@ -48,7 +50,6 @@ from cadenza.learning.selectors.progress import (
 from cadenza.lib.ranged_file import ranged_file_response
 from cadenza.orgs.selectors import OrgContext, access_org
 
-MAX_REPORTED_SECONDS = 24 * 3600.0
 """No single report may claim more than a day (position, duration, played or active time)."""
 
 _REPORT_FIELDS = ("active_seconds", "position_seconds", "played_seconds", "duration_seconds")
@@ -146,7 +147,8 @@ def _bad_request(detail: str) -> JsonResponse:
 
 def _report_numbers(request: HttpRequest) -> dict[str, float | None] | str:
     """The numbers of a progress report (form or JSON body), or a message saying what is
-    wrong: each must be a finite number between 0 and a day; ``active_seconds`` is required."""
+    wrong: each must be a number and ``active_seconds`` is required (their ranges are the
+    action's rule: ``record_unit_activity`` refuses what no player could report)."""
     source: dict[str, Any]
     if request.content_type == "application/json":
         try:
@@ -170,8 +172,6 @@ def _report_numbers(request: HttpRequest) -> dict[str, float | None] | str:
             value = float(raw)
         except ValueError:
             return f"{name} must be a number."
-        if not math.isfinite(value) or not 0 <= value <= MAX_REPORTED_SECONDS:
-            return f"{name} must be between 0 and {int(MAX_REPORTED_SECONDS)} seconds."
         numbers[name] = value
     if numbers["active_seconds"] is None:
         return "active_seconds is required."
@@ -200,15 +200,18 @@ def record_progress(
             {"detail": "Progress is recorded only for learners enrolled in the course."},
             status=403,
         )
-    progress = record_unit_activity(
-        user=ctx.user,
-        unit=unit,
-        active_seconds=numbers["active_seconds"] or 0.0,
-        position_seconds=numbers["position_seconds"],
-        played_seconds=numbers["played_seconds"],
-        duration_seconds=numbers["duration_seconds"],
-    )
-    duration = unit.video_duration_seconds or numbers["duration_seconds"]
+    try:
+        progress = record_unit_activity(
+            user=ctx.user,
+            unit=unit,
+            active_seconds=numbers["active_seconds"] or 0.0,
+            position_seconds=numbers["position_seconds"],
+            played_seconds=numbers["played_seconds"],
+            duration_seconds=numbers["duration_seconds"],
+        )
+    except ValueError as bad_number:
+        return _bad_request(str(bad_number))
+    duration = video_duration(unit, numbers["duration_seconds"])
     return JsonResponse(
         {
             "status": progress.status,
@@ -228,11 +231,13 @@ def mark_complete(
     ctx = _org(request, org_slug)
     course = access_course(ctx, slug=course_slug)
     unit = access_unit(ctx, course=course, unit_id=unit_id)
-    if unit.kind == UnitKind.KNOWLEDGE_CHECK:
-        return HttpResponse("A knowledge check is completed by passing it.", status=400)
     if records_progress(ctx, course, unit):
-        complete_unit(user=ctx.user, unit=unit)
+        try:
+            mark_unit_done(user=ctx.user, unit=unit)
+        except CompletionNotAllowed as refused:
+            return HttpResponse(str(refused), status=400)
         messages.success(request, f"“{unit.title}” is marked as done.")
+
     return redirect("unit", org_slug=ctx.org.slug, course_slug=course.slug, unit_id=unit.pk)
 
 
