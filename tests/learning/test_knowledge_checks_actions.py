@@ -524,6 +524,11 @@ def test_submitting_a_check_without_questions_is_refused() -> None:
         ),
         (QuestionKind.SHORT_TEXT, {"accepted_answers": ["  ", ""]}, "accepted answer"),
         (QuestionKind.SHORT_TEXT, {"prompt": "  ", "accepted_answers": ["x"]}, "prompt"),
+        (
+            QuestionKind.MULTIPLE_CHOICE,
+            {"choices": [(f"Sign {n}", n == 1) for n in range(1, 8)]},
+            "at most 6 choices",
+        ),
     ],
 )
 def test_authoring_rules_refuse_broken_questions(

@@ -15,6 +15,7 @@ from cadenza.api.knowledge_checks import find_check
 from cadenza.api.unit_schemas import DirectionIn
 from cadenza.courses.models import Unit
 from cadenza.learning.actions import knowledge_checks as check_actions
+from cadenza.learning.actions.knowledge_check_questions import MAX_CHOICES
 from cadenza.learning.models import Question, QuestionKind
 from cadenza.learning.selectors.knowledge_checks import (
     access_question,
@@ -23,7 +24,6 @@ from cadenza.learning.selectors.knowledge_checks import (
     format_number,
     questions_of,
 )
-from cadenza.learning.views.knowledge_check_forms import MAX_CHOICES
 from cadenza.orgs.policy import Permission
 from cadenza.orgs.selectors import OrgContext
 

@@ -24,6 +24,10 @@ ONE_CORRECT_KINDS = frozenset({QuestionKind.SINGLE_CHOICE, QuestionKind.TRUE_FAL
 TRUE_FALSE_TEXTS = ("True", "False")
 
 
+# Enough for any fair question; the authoring form shows this many rows.
+MAX_CHOICES = 6
+
+
 class KnowledgeCheckError(ValueError):
     """A refused knowledge-check change; the message is shown to the person as it is."""
 
@@ -154,6 +158,8 @@ def _fill_question(
     if kind in CHOICE_KINDS:
         if any(not text for text, _ in rows):
             raise InvalidQuestion("Every choice needs a text.")
+        if len(rows) > MAX_CHOICES:
+            raise InvalidQuestion(f"A question has at most {MAX_CHOICES} choices.")
         correct = sum(1 for _, is_correct in rows if is_correct)
         if kind == QuestionKind.MULTIPLE_CHOICE:
             if len(rows) < 2:

@@ -11,10 +11,10 @@ from typing import Any
 
 from django import forms
 
+from cadenza.learning.actions.knowledge_check_questions import MAX_CHOICES
 from cadenza.learning.models import Question, QuestionKind
 from cadenza.learning.selectors.knowledge_checks import format_number
 
-MAX_CHOICES = 6
 _CHOICE_FORM_KINDS = frozenset({QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE})
 
 
