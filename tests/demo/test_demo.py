@@ -188,6 +188,13 @@ def test_learner_history_is_dated_in_the_two_weeks_before_the_build(demo: DemoSu
     assert (min(days), max(days), len(days)) == (date(2025, 3, 7), date(2025, 3, 19), 10)
 
 
+def test_everyone_was_enrolled_two_weeks_before_the_build(demo: DemoSummary) -> None:
+    enrolled = BUILT_AT - timedelta(days=14)
+    registered = Statement.objects.filter(verb__endswith="/registered")
+    assert set(registered.values_list("timestamp", flat=True)) == {enrolled}
+    assert set(Enrolment.objects.values_list("enrolled_at", flat=True)) == {enrolled}
+
+
 def test_running_the_demo_twice_changes_nothing(demo: DemoSummary) -> None:
     before = _row_counts()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
@@ -193,12 +194,18 @@ def publish_course(*, course: Course, include_contents: bool = True) -> Course:
 
 @transaction.atomic
 def enrol_learner(
-    *, course: Course, user: User, enrolled_by: User | None = None
+    *,
+    course: Course,
+    user: User,
+    enrolled_by: User | None = None,
+    now: datetime | None = None,
 ) -> tuple[Enrolment, bool]:
     """Enrol ``user`` (re-activating a withdrawn enrolment). Returns (enrolment, newly active).
 
-    Recorded in the learning record as "registered" the first time it becomes active.
+    Recorded in the learning record as "registered" each time it becomes active (a retry of
+    an enrolment that is already active records nothing). ``now`` dates it (imports, demo).
     """
+    now = now or timezone.now()
     enrolment, created = Enrolment.objects.select_for_update().get_or_create(
         course=course,
         user=user,
@@ -216,11 +223,16 @@ def enrol_learner(
             actor=user,
             verb=Verb.REGISTERED,
             obj=course_object(course),
-            event_key=f"enrolled:{enrolment.pk}:{timezone.now().isoformat()}",
+            event_key=f"enrolled:{enrolment.pk}:{now.isoformat()}",
             context={
                 "extensions": {"urn:cadenza:enrolled_by": enrolled_by.pk if enrolled_by else None}
             },
+            timestamp=now,
         )
+        if created:
+            # ``enrolled_at`` is set on insert; an imported or back-dated enrolment keeps ``now``.
+            Enrolment.objects.filter(pk=enrolment.pk).update(enrolled_at=now)
+            enrolment.enrolled_at = now
     return enrolment, became_active
 
 

@@ -9,7 +9,7 @@ so a failure leaves no half-built demo behind.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -87,6 +87,10 @@ def _summary(*, created: bool) -> DemoSummary:
     )
 
 
+# Everyone was enrolled when the course opened, just before the history starts.
+ENROLLED_DAYS_AGO = timedelta(days=14)
+
+
 @transaction.atomic
 def build_demo(*, reset: bool = False, now: datetime | None = None) -> DemoSummary:
     """Build the demo organization unless it exists; with ``reset``, rebuild it from scratch.
@@ -112,8 +116,11 @@ def build_demo(*, reset: bool = False, now: datetime | None = None) -> DemoSumma
     users = create_people(org=org)
     instructor = users[INSTRUCTOR]
     course = build_course(org=org, instructor=instructor)
+    enrolled_at = now - ENROLLED_DAYS_AGO
     for person in LEARNERS:
-        enrol_learner(course=course.course, user=users[person], enrolled_by=instructor)
+        enrol_learner(
+            course=course.course, user=users[person], enrolled_by=instructor, now=enrolled_at
+        )
     replay_learner_history(course=course, learners=users, now=now)
     return _summary(created=True)
 
