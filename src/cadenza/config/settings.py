@@ -12,8 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+import django_stubs_ext
 
 from cadenza.lib.environment import env_bool, env_list, load_or_create_secret_key
+
+# Lets typed generics such as ``admin.ModelAdmin[Course]`` be subscripted at run time.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("CADENZA_DATA_DIR", Path.cwd() / "data")).resolve()
