@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "cadenza.notifications",
     "cadenza.courses",
     "cadenza.learning",
+    "cadenza.live",
     "cadenza.api",
     "cadenza.web",
     "cadenza.demo",

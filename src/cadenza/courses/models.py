@@ -69,6 +69,7 @@ class UnitKind(models.TextChoices):
     READING = "reading", "Reading"
     RESOURCE = "resource", "Downloadable resource"
     KNOWLEDGE_CHECK = "knowledge_check", "Knowledge check"
+    LIVE_SESSION = "live_session", "Live session"
 
 
 class Unit(models.Model):
