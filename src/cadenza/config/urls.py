@@ -13,6 +13,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("cadenza.learning.urls")),
     path("o/<slug:org_slug>/", include("cadenza.courses.urls")),
     path("o/<slug:org_slug>/", include("cadenza.orgs.urls")),
+    path("o/<slug:org_slug>/", include("cadenza.live.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

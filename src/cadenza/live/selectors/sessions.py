@@ -1,0 +1,50 @@
+"""Fetching a live session with its authorization, and who hosts it."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from cadenza.accounts.models import User
+from cadenza.courses.selectors import access_course, active_enrolment, visible_units
+from cadenza.live.models import LiveSession, LiveSessionHost
+from cadenza.orgs.policy import Permission
+from cadenza.orgs.selectors import OrgContext, scoped
+
+
+def sessions_of_unit(ctx: OrgContext, *, course_slug: str, unit_id: int) -> QuerySet[LiveSession]:
+    """The sessions (occurrences) of a live-session unit the person may see."""
+    course = access_course(ctx, slug=course_slug)
+    unit = visible_units(ctx, course).filter(pk=unit_id).first()
+    if unit is None:
+        raise Http404("No such live session.")
+    return scoped(LiveSession.objects.filter(unit=unit), ctx.org)
+
+
+def access_session(ctx: OrgContext, *, session_id: int) -> LiveSession:
+    """One live session the person may see: staff of the organization any session; a learner
+    a session of a published unit in a course they are actively enrolled in. Everything else,
+    including another organization's session, is 404."""
+    session = (
+        scoped(LiveSession.objects.all(), ctx.org)
+        .select_related("unit", "unit__module", "course")
+        .filter(pk=session_id)
+        .first()
+    )
+    if session is None:
+        raise Http404("No such live session.")
+    if ctx.may(Permission.VIEW_DRAFTS):
+        return session
+    visible = (
+        session.course.published_at is not None
+        and session.unit.published_at is not None
+        and session.unit.module.published_at is not None
+    )
+    if not visible or active_enrolment(ctx, session.course) is None:
+        raise Http404("No such live session.")
+    return session
+
+
+def is_host(session: LiveSession, user: User) -> bool:
+    """Hosts moderate the room and the video; an organization admin may always step in."""
+    return LiveSessionHost.objects.filter(session=session, user=user).exists()
