@@ -1,0 +1,62 @@
+"""The demo organization plus the few people and courses its pages need to show every state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pytest
+
+from cadenza.accounts.models import User
+from cadenza.courses.models import Course, Unit, UnitKind
+from cadenza.demo.builder import ORG_SLUG, build_demo
+from cadenza.demo.content import COURSE_SLUG
+from cadenza.demo.people import ADMIN, FRESH_LEARNER, INSTRUCTOR, TEACHING_ASSISTANT
+from cadenza.learning.actions.knowledge_checks import GivenAnswer, submit_attempt
+from cadenza.learning.models import Question
+from cadenza.orgs.models import Organization, Role
+from tests.factories import enrol, make_course, make_user
+
+BUILT_AT = datetime(2025, 3, 20, 15, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class DemoSite:
+    """Who looks at the pages, and the objects the URLs name."""
+
+    org: Organization
+    course: Course
+    empty_course: Course
+    people: dict[str, User]
+
+    def units(self, kind: UnitKind | None = None) -> list[Unit]:
+        units = Unit.objects.filter(course=self.course).order_by("module__position", "position")
+        return [unit for unit in units if kind is None or unit.kind == kind]
+
+
+@pytest.fixture
+def demo_site(db: None) -> DemoSite:
+    """Riverside as ``cadenza demo`` builds it, plus: a learner who submitted both knowledge
+    checks with wrong answers (feedback shows), a member enrolled in nothing, an account that
+    belongs to no organization, and an empty draft course (the builder's empty state)."""
+    build_demo(now=BUILT_AT)
+    org = Organization.objects.get(slug=ORG_SLUG)
+    course = Course.objects.get(org=org, slug=COURSE_SLUG)
+    people = {
+        "learner": User.objects.get(email=FRESH_LEARNER.email),
+        "instructor": User.objects.get(email=INSTRUCTOR.email),
+        "ta": User.objects.get(email=TEACHING_ASSISTANT.email),
+        "admin": User.objects.get(email=ADMIN.email),
+        "submitted": make_user(org, Role.LEARNER, display_name="Ada Submitted"),
+        "newcomer": make_user(org, Role.LEARNER, display_name="Nell Newcomer"),
+        "outsider": make_user(None, display_name="Otto Outsider"),
+    }
+    enrol(course, people["submitted"])
+    for unit in Unit.objects.filter(course=course, kind=UnitKind.KNOWLEDGE_CHECK):
+        first = Question.objects.filter(unit=unit).order_by("position").first()
+        assert first is not None
+        wrong = first.choices.filter(is_correct=False).first()
+        answers = {first.pk: GivenAnswer(choice_ids=[wrong.pk])} if wrong else {}
+        submit_attempt(user=people["submitted"], unit=unit, answers=answers)
+    empty_course = make_course(org, title="Wound care (draft)", slug="wound-care")
+    return DemoSite(org=org, course=course, empty_course=empty_course, people=people)

@@ -1,0 +1,283 @@
+"""Every page of the product passes the markup audit of ``tests/web/html_audit.py``.
+
+The pages come from the URL map itself (as in tests/test_tenant_isolation.py), so a page
+added later is audited without anyone adding it here. Each URL is requested as the people
+who use it (a learner before and after submitting a knowledge check, staff, an admin, a
+newcomer, someone outside the organization, nobody logged in), for every unit and question
+it can name. A URL that is not a page (a POST endpoint, a file) must be listed in
+``NOT_PAGES``, so nothing drops out of the audit silently.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+
+import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.template.loader import render_to_string
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from cadenza.courses.forms import UNIT_FORMS
+from cadenza.courses.models import Enrolment, UnitKind
+from cadenza.learning.models import Question, QuestionKind
+from cadenza.orgs.models import Membership
+from tests.web.conftest import DemoSite
+from tests.web.html_audit import audit
+
+pytestmark = pytest.mark.django_db
+
+ORG_PREFIX = "o/<slug:org_slug>/"
+SKIPPED_PREFIXES = ("admin/", "api/")
+
+# URLs that answer no page to GET: POST endpoints (405), files, redirects to other pages.
+NOT_PAGES = {
+    "health",
+    "logout",
+    "org_logo",
+    "org_member_role",
+    "org_member_remove",
+    "course_enrol",
+    "course_publish",
+    "withdraw_learner",
+    "module_move",
+    "module_publish",
+    "unit_move",
+    "unit_publish",
+    "unit_progress",
+    "unit_complete",
+    "unit_video",
+    "unit_download",
+    "check_answer",
+    "check_submit",
+    "check_retry",
+    "check_question_move",
+    "check_question_delete",
+}
+
+ANONYMOUS_PAGES = {
+    "login",
+    "signup",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "health",
+    "logout",
+}
+
+# The teaching pages a teaching assistant may look at; the others are for authors (403).
+READ_ONLY_STAFF_PAGES = {
+    "teach",
+    "course_builder",
+    "course_enrol_emails",
+    "course_progress",
+    "check_questions",
+}
+
+
+def named_routes() -> list[tuple[str, str]]:
+    """(route, name) of every named URL of the product, the Django admin and API aside."""
+    found: list[tuple[str, str]] = []
+
+    def walk(resolver: URLResolver, prefix: str) -> None:
+        for entry in resolver.url_patterns:
+            if isinstance(entry, URLResolver):
+                walk(entry, prefix + str(entry.pattern))
+            elif isinstance(entry, URLPattern) and entry.name:
+                found.append((prefix + str(entry.pattern), entry.name))
+
+    walk(get_resolver(), "")
+    return [(route, name) for route, name in found if not route.startswith(SKIPPED_PREFIXES)]
+
+
+def viewers(route: str, name: str) -> list[str]:
+    """Who requests a URL: the people whose pages it serves."""
+    if name in ANONYMOUS_PAGES:
+        return ["anonymous"]
+    if name == "org_join":
+        return ["outsider"]
+    if name == "home":
+        return ["learner", "outsider"]
+    if not route.startswith(ORG_PREFIX):
+        return ["learner"]
+    inside = route.removeprefix(ORG_PREFIX)
+    if inside.startswith(("people/", "settings/")):
+        return ["admin"]
+    if inside.startswith("teach/"):
+        return ["instructor", "ta"] if name in READ_ONLY_STAFF_PAGES else ["instructor"]
+    if "<int:unit_id>" in route:
+        return ["learner", "submitted", "instructor"]
+    return ["learner", "submitted", "newcomer", "instructor"]
+
+
+def url_variants(route: str, name: str, site: DemoSite) -> Iterator[str]:
+    """Every URL of ``name`` worth auditing: each unit and question it can name, each kind."""
+    params = re.findall(r"<(?:\w+:)?(\w+)>", route)
+    unit_kind = {"unit_video": UnitKind.VIDEO, "unit_download": UnitKind.RESOURCE}.get(name)
+    if name.startswith("check_"):
+        unit_kind = UnitKind.KNOWLEDGE_CHECK
+    learner = site.people["learner"]
+    fixed = {
+        "org_slug": [site.org.slug],
+        "course_slug": [site.course.slug],
+        "module_id": [site.units()[0].module_id],
+        "enrolment_id": [Enrolment.objects.get(course=site.course, user=learner).pk],
+        "membership_id": [Membership.objects.get(org=site.org, user=learner).pk],
+        "uidb64": [urlsafe_base64_encode(force_bytes(learner.pk))],
+        "token": [default_token_generator.make_token(learner), "expired-token"],
+    }
+    unknown = [
+        param for param in params if param not in fixed and param not in ("unit_id", "question_id")
+    ]
+    assert not unknown, f"{name}: teach this test about URL parameter(s) {unknown}"
+    query = {
+        "unit_new": [f"?kind={kind}" for kind in UNIT_FORMS],
+        "check_question_new": [f"?kind={kind}" for kind in QuestionKind.values],
+    }.get(name, [""])
+    units = site.units(unit_kind) if "unit_id" in params else [None]
+    for unit in units:
+        questions = Question.objects.filter(unit=unit) if "question_id" in params else [None]
+        for question in questions:
+            choices = dict(fixed)
+            if unit is not None:
+                choices["unit_id"] = [unit.pk]
+            if question is not None:
+                choices["question_id"] = [question.pk]
+            for values in itertools.product(*(choices[param] for param in params)):
+                for suffix in query:
+                    yield reverse(name, kwargs=dict(zip(params, values, strict=True))) + suffix
+    if name == "course_builder":  # an empty draft course: the builder's empty state
+        yield reverse(
+            name, kwargs={"org_slug": site.org.slug, "course_slug": site.empty_course.slug}
+        )
+
+
+def test_the_audit_walks_every_page_of_the_product(demo_site: DemoSite) -> None:
+    """Every URL is audited or declared not a page, and every page has a viewer and a URL."""
+    routes = named_routes()
+    assert NOT_PAGES - {name for _route, name in routes} == set()
+    unvisited = [
+        name
+        for route, name in routes
+        if name not in NOT_PAGES
+        and not (viewers(route, name) and list(url_variants(route, name, demo_site)))
+    ]
+    assert unvisited == []
+    assert {"dashboard", "unit", "course_builder", "check_question_new", "org_people"} <= {
+        name for _route, name in routes if name not in NOT_PAGES
+    }
+
+
+@pytest.mark.parametrize(
+    "viewer",
+    ["anonymous", "learner", "submitted", "newcomer", "outsider", "instructor", "ta", "admin"],
+)
+def test_every_page_passes_the_accessibility_audit(demo_site: DemoSite, viewer: str) -> None:
+    client = Client()
+    if viewer != "anonymous":
+        client.force_login(demo_site.people[viewer])
+    problems: list[str] = []
+    for route, name in named_routes():
+        if viewer not in viewers(route, name):
+            continue
+        for url in url_variants(route, name, demo_site):
+            response = client.get(url, follow=True)
+            response.close()  # a file download streams from an open file
+            is_html = response.get("Content-Type", "").startswith("text/html")
+            if name in NOT_PAGES:
+                assert not (
+                    response.status_code == 200 and is_html and response.redirect_chain == []
+                ), f"{name} ({url}) is a page now: remove it from NOT_PAGES"
+                continue
+            if response.status_code != 200 or not is_html:
+                problems.append(
+                    f"{url}: answered {response.status_code} {response.get('Content-Type')}"
+                )
+                continue
+            problems += [f"{url}: {problem}" for problem in audit(response.content.decode())]
+    assert problems == [], "\n".join(problems)
+
+
+def test_error_pages_pass_the_accessibility_audit(demo_site: DemoSite) -> None:
+    client = Client()
+    client.force_login(demo_site.people["learner"])
+    refused = client.get(reverse("teach", kwargs={"org_slug": demo_site.org.slug}))
+    missing = client.get(
+        reverse("course_outline", kwargs={"org_slug": demo_site.org.slug, "course_slug": "nope"})
+    )
+    assert (refused.status_code, missing.status_code) == (403, 404)
+    pages = {
+        "403": refused.content.decode(),
+        "404": missing.content.decode(),
+        "400": render_to_string("400.html"),
+        "500": render_to_string("500.html"),
+    }
+    assert {status: audit(html) for status, html in pages.items()} == {
+        "403": [],
+        "404": [],
+        "400": [],
+        "500": [],
+    }
+    assert "Your role does not allow this" in pages["403"]
+
+
+def _form_posts(site: DemoSite) -> list[tuple[str, str, dict[str, str]]]:
+    """(viewer, URL, posted data) for each form, with data it refuses (or a preview)."""
+    org = {"org_slug": site.org.slug}
+    course = {**org, "course_slug": site.course.slug}
+    module = {**course, "module_id": site.units()[0].module_id}
+    check = site.units(UnitKind.KNOWLEDGE_CHECK)[0]
+    return [
+        ("anonymous", reverse("login"), {"username": "nobody@example.org", "password": "wrong"}),
+        ("anonymous", reverse("signup"), {"email": "not-an-address"}),
+        ("anonymous", reverse("password_reset"), {"email": ""}),
+        ("learner", reverse("profile"), {"display_name": "", "time_zone": "Mars/Olympus"}),
+        ("admin", reverse("org_people", kwargs=org), {"emails": "not-an-address"}),
+        ("admin", reverse("org_settings", kwargs=org), {"name": ""}),
+        ("instructor", reverse("course_new", kwargs=org), {"title": ""}),
+        ("instructor", reverse("course_edit", kwargs=course), {"title": ""}),
+        ("instructor", reverse("course_enrol_emails", kwargs=course), {"emails": "x"}),
+        ("instructor", reverse("module_new", kwargs=course), {"title": ""}),
+        *[
+            ("instructor", reverse("unit_new", kwargs=module) + f"?kind={kind}", {"title": ""})
+            for kind in UNIT_FORMS
+        ],
+        (
+            "instructor",
+            reverse("unit_new", kwargs=module) + "?kind=reading",
+            {"title": "", "body": "| a | b |\n|---|---|\n| 1 | 2 |", "preview": "1"},
+        ),
+        *[
+            (
+                "instructor",
+                reverse("check_question_new", kwargs=course | {"unit_id": check.pk})
+                + f"?kind={kind}",
+                {"prompt": ""},
+            )
+            for kind in QuestionKind.values
+        ],
+    ]
+
+
+def test_forms_showing_errors_pass_the_accessibility_audit(demo_site: DemoSite) -> None:
+    problems: list[str] = []
+    for viewer, url, data in _form_posts(demo_site):
+        client = Client()
+        if viewer != "anonymous":
+            client.force_login(demo_site.people[viewer])
+        response = client.post(url, data)
+        if response.status_code not in (200, 400) or "text/html" not in response["Content-Type"]:
+            problems.append(f"POST {url}: answered {response.status_code}")
+            continue
+        html = response.content.decode()
+        if not any(
+            sign in html for sign in ('aria-invalid="true"', "nonfield", "markdown-preview")
+        ):
+            problems.append(f"POST {url}: shows no error")
+        problems += [f"POST {url}: {problem}" for problem in audit(html)]
+    assert problems == [], "\n".join(problems)
