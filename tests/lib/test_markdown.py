@@ -22,3 +22,8 @@ def test_javascript_links_lose_their_target_and_links_get_safe_rel() -> None:
         '<p><a rel="noopener noreferrer nofollow">bad</a> '
         '<a href="https://example.org" rel="noopener noreferrer nofollow">good</a></p>'
     )
+
+
+def test_headings_start_below_the_pages_own_title() -> None:
+    html = render_markdown("# Recognising sepsis\n\n## qSOFA")
+    assert html == "<h2>Recognising sepsis</h2>\n<h3>qSOFA</h3>"

@@ -26,7 +26,13 @@ def render_markdown(text: str) -> str:
     (scripts, event handlers, ``javascript:`` links and styles are removed); links get
     ``rel="noopener noreferrer nofollow"``.
     """
-    html = markdown_lib.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
+    html = markdown_lib.markdown(
+        text,
+        extensions=["extra", "sane_lists", "toc"],
+        # The page owns its one <h1>; an author's "# Title" becomes an <h2>.
+        extension_configs={"toc": {"baselevel": 2}},
+        output_format="html",
+    )
     return nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
