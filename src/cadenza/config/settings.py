@@ -152,6 +152,11 @@ CADENZA_MAX_RESOURCE_BYTES = int(
     os.environ.get("CADENZA_MAX_RESOURCE_BYTES", str(50 * 1024 * 1024))
 )
 
+# Video providers: Jitsi's token audience (default: the organization's app id) and the
+# checksum BigBlueButton expects (sha1 by default; sha256/sha384/sha512 where configured).
+CADENZA_JITSI_AUDIENCE = os.environ.get("CADENZA_JITSI_AUDIENCE", "")
+CADENZA_BBB_CHECKSUM = os.environ.get("CADENZA_BBB_CHECKSUM", "sha1")
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
 if REDIS_URL:
