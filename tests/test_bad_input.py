@@ -10,13 +10,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.test_tenant_isolation import (
-    ORG_PREFIX,
-    STAFF_ONLY_PREFIXES,
-    build_site,
-    organization_urls,
-    url_for,
-)
+from tests.test_tenant_isolation import build_site, is_staff_page, organization_urls, url_for
 
 pytestmark = pytest.mark.django_db
 
@@ -47,8 +41,7 @@ def test_no_url_answers_a_server_error_to_malformed_input() -> None:
     client = Client(raise_request_exception=True)
     tried = 0
     for route, name in organization_urls():
-        staff_page = route.removeprefix(ORG_PREFIX).startswith(STAFF_ONLY_PREFIXES)
-        client.force_login(site.admin if staff_page else site.learner)
+        client.force_login(site.admin if is_staff_page(route, name) else site.learner)
         url = url_for(route, name, org_slug=site.org.slug, site=site)
         responses = [
             client.post(url, GARBAGE_FORM),

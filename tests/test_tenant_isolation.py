@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
 from django.apps import apps
@@ -20,13 +21,34 @@ from cadenza.courses.actions import enrol_learner, publish_course
 from cadenza.courses.models import Course, Enrolment, Module, Unit, UnitKind
 from cadenza.learning.actions.knowledge_checks import add_question
 from cadenza.learning.models import Question, QuestionKind
+from cadenza.live.actions.room_questions import ask_question
+from cadenza.live.actions.scheduling import schedule_live_session
+from cadenza.live.models import LiveSession, RoomQuestion, SessionFormat
 from cadenza.orgs.models import Membership, Organization, Role
+from cadenza.orgs.selectors import OrgContext
 from tests.factories import make_course, make_module, make_org, make_unit, make_user
 
 pytestmark = pytest.mark.django_db
 
 ORG_PREFIX = "o/<slug:org_slug>/"
-STAFF_ONLY_PREFIXES = ("teach/", "people/", "settings/")
+STAFF_ONLY_PREFIXES = ("teach/", "people/", "settings/", "video/")
+STAFF_ONLY_NAMES = frozenset(
+    {
+        "live_session_edit",
+        "live_session_move",
+        "live_session_cancel",
+        "live_attendance",
+        "live_attendance_recount",
+        "live_question_answer",
+    }
+)
+
+
+def is_staff_page(route: str, name: str) -> bool:
+    """Pages only staff may use: the teaching, people and settings areas and live hosting."""
+    return (
+        route.removeprefix(ORG_PREFIX).startswith(STAFF_ONLY_PREFIXES) or name in STAFF_ONLY_NAMES
+    )
 
 
 @dataclass
@@ -41,6 +63,8 @@ class Site:
     question: Question
     enrolment: Enrolment
     membership: Membership
+    live_session: LiveSession
+    room_question: RoomQuestion
 
 
 def build_site(slug: str) -> Site:
@@ -74,11 +98,41 @@ def build_site(slug: str) -> Site:
         prompt="Lactate threshold?",
         choices=[("2 mmol/L", True), ("8 mmol/L", False)],
     )
+    scheduled = schedule_live_session(
+        module=module,
+        title="Sepsis simulation",
+        agenda="",
+        starts_at=datetime(2026, 12, 1, 15, 0, tzinfo=UTC),
+        ends_at=datetime(2026, 12, 1, 16, 0, tzinfo=UTC),
+        hosts=[instructor],
+        format=SessionFormat.CLASS,
+        created_by=instructor,
+    )
+    units["live"] = scheduled.unit
+    live_session = scheduled.sessions[0]
     publish_course(course=course)
     enrolment, _ = enrol_learner(course=course, user=learner)
     membership = Membership.objects.get(org=org, user=learner)
+    ask_question(
+        ctx=OrgContext(org=org, user=learner, role=Role.LEARNER),
+        session=live_session,
+        body="Which fluid first?",
+        client_event_id="q-1",
+    )
+    room_question = RoomQuestion.objects.get(session=live_session)
     return Site(
-        org, learner, instructor, admin, course, module, units, question, enrolment, membership
+        org,
+        learner,
+        instructor,
+        admin,
+        course,
+        module,
+        units,
+        question,
+        enrolment,
+        membership,
+        live_session,
+        room_question,
     )
 
 
@@ -106,12 +160,15 @@ def url_for(route: str, name: str, *, org_slug: str, site: Site) -> str:
         unit_kind = "resource"
     elif name.startswith("check_"):
         unit_kind = "check"
+    elif name.startswith("live_"):
+        unit_kind = "live"
     known = {
         "org_slug": org_slug,
         "course_slug": site.course.slug,
         "unit_id": site.units[unit_kind].pk,
         "module_id": site.module.pk,
-        "question_id": site.question.pk,
+        "question_id": site.room_question.pk if name.startswith("live_") else site.question.pk,
+        "session_id": site.live_session.pk,
         "enrolment_id": site.enrolment.pk,
         "membership_id": site.membership.pk,
     }
@@ -172,8 +229,7 @@ def test_ids_of_another_organization_answer_404_inside_ones_own(
         url = url_for(route, name, org_slug=alpha.org.slug, site=beta)
         if url == url_for(route, name, org_slug=alpha.org.slug, site=alpha):
             continue  # the URL names no object (dashboard, catalog, people ...)
-        staff_page = route.removeprefix(ORG_PREFIX).startswith(STAFF_ONLY_PREFIXES)
-        client.force_login(alpha.admin if staff_page else alpha.learner)
+        client.force_login(alpha.admin if is_staff_page(route, name) else alpha.learner)
         response = getattr(client, method)(url)
         assert response.status_code in (404, 405), (method, url, response.status_code)
     assert snapshot() == before
@@ -188,17 +244,11 @@ def test_learner_is_refused_every_staff_page_and_nothing_changes(
     before = snapshot()
     checked = 0
     for route, name in organization_urls():
-        if not route.removeprefix(ORG_PREFIX).startswith(STAFF_ONLY_PREFIXES):
+        if not is_staff_page(route, name):
             continue
         url = url_for(route, name, org_slug=alpha.org.slug, site=alpha)
         response = getattr(client, method)(url)
         assert response.status_code in (403, 404, 405), (method, url, response.status_code)
         checked += 1
-    assert checked == len(
-        [
-            r
-            for r, _n in organization_urls()
-            if r.removeprefix(ORG_PREFIX).startswith(STAFF_ONLY_PREFIXES)
-        ]
-    )
+    assert checked == len([r for r, n in organization_urls() if is_staff_page(r, n)])
     assert snapshot() == before

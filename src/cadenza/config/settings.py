@@ -152,6 +152,9 @@ CADENZA_MAX_RESOURCE_BYTES = int(
     os.environ.get("CADENZA_MAX_RESOURCE_BYTES", str(50 * 1024 * 1024))
 )
 
+# The site's address for links in e-mails sent by background tasks (reminders, feeds).
+CADENZA_SITE_URL = os.environ.get("CADENZA_SITE_URL", "")
+
 # Video providers: Jitsi's token audience (default: the organization's app id) and the
 # checksum BigBlueButton expects (sha1 by default; sha256/sha384/sha512 where configured).
 CADENZA_JITSI_AUDIENCE = os.environ.get("CADENZA_JITSI_AUDIENCE", "")

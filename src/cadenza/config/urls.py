@@ -10,6 +10,7 @@ urlpatterns = [
     path("", web_views.home, name="home"),
     path("healthz", web_views.health, name="health"),
     path("accounts/", include("cadenza.accounts.urls")),
+    path("", include("cadenza.live.urls.feeds")),
     path("o/<slug:org_slug>/", include("cadenza.learning.urls")),
     path("o/<slug:org_slug>/", include("cadenza.courses.urls")),
     path("o/<slug:org_slug>/", include("cadenza.orgs.urls")),

@@ -425,6 +425,12 @@ class PresenceInterval(models.Model):
     connection_id = models.CharField(max_length=64, unique=True)
     joined_at = models.DateTimeField()
     left_at = models.DateTimeField(null=True, blank=True)
+    last_seen_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The connection's last heartbeat (NULL until the first one). An interval "
+        "left open by a server that died is closed at this time, not at the room's close.",
+    )
 
     class Meta:
         ordering = ["joined_at", "id"]
@@ -460,6 +466,34 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} at {self.session_id}: {self.seconds_present} s"
+
+
+class ReplayViewing(models.Model):
+    """How much of a session's recording a person actually played (the replay's progress).
+
+    ``watched_seconds`` grows only by played time bounded by the wall clock between two
+    reports (the rule of learning's videos), so seeking to the end never counts as watching.
+    """
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(
+        LiveSession, on_delete=models.CASCADE, related_name="replay_viewings"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    watched_seconds = models.FloatField(default=0.0)
+    position_seconds = models.FloatField(default=0.0)
+    started_at = models.DateTimeField()
+    last_report_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "user"], name="one_replay_viewing_per_person"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} watched {self.watched_seconds:.0f} s of {self.session_id}"
 
 
 class CalendarFeed(models.Model):

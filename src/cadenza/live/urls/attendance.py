@@ -1,3 +1,20 @@
-from django.urls import URLPattern, URLResolver
+"""Attendance and the replay of a live session (engineer L4's part)."""
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from django.urls import URLPattern, URLResolver, path
+
+from cadenza.live.views import attendance, replay
+
+session = "live/<int:session_id>/"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path(session + "attendance/", attendance.attendance, name="live_attendance"),
+    path(session + "attendance/recount/", attendance.recount, name="live_attendance_recount"),
+    path(session + "replay/", replay.replay, name="live_replay"),
+    path(session + "replay/progress/", replay.replay_progress, name="live_replay_progress"),
+    path(session + "recording/", replay.recording, name="live_recording"),
+    path(
+        session + "questions/<int:question_id>/answer/",
+        replay.answer_later,
+        name="live_question_answer",
+    ),
+]
