@@ -161,6 +161,8 @@ CADENZA_JITSI_AUDIENCE = os.environ.get("CADENZA_JITSI_AUDIENCE", "")
 CADENZA_BBB_CHECKSUM = os.environ.get("CADENZA_BBB_CHECKSUM", "sha1")
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Names the live room hub's Redis channels, so two installs can share one Redis.
+LIVE_HUB_PREFIX = os.environ.get("LIVE_HUB_PREFIX", "cadenza")
 
 if REDIS_URL:
     CHANNEL_LAYERS = {

@@ -1,0 +1,171 @@
+"""Chat in the live room: posting (to everyone, privately, or inside a breakout room) and
+deleting a message."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from cadenza.accounts.models import User
+from cadenza.activity.actions import record
+from cadenza.activity.verbs import Verb
+from cadenza.live.actions.room_events import (
+    RoomForbidden,
+    RoomRefusal,
+    append_event,
+    begin_room_write,
+    session_object,
+)
+from cadenza.live.events import HOSTS, AudienceMember, ChatDeleted
+from cadenza.live.models import (
+    BreakoutAssignment,
+    BreakoutRoom,
+    ChatMessage,
+    LiveSession,
+    ParticipantRestriction,
+    PrivateChat,
+    RoomEvent,
+)
+from cadenza.live.selectors.room import (
+    breakout_of,
+    chat_posted,
+    is_moderator,
+    is_restricted,
+)
+from cadenza.orgs.models import Membership, Role
+from cadenza.orgs.selectors import OrgContext
+
+MAX_CHAT_LENGTH = 2000
+
+
+@transaction.atomic
+def post_chat_message(
+    *,
+    ctx: OrgContext,
+    session: LiveSession,
+    body: str,
+    client_event_id: str,
+    recipient_id: int | None = None,
+    breakout_id: int | None = None,
+) -> RoomEvent:
+    """Post a chat message.
+
+    To everyone by default. With ``recipient_id``, privately as the session's policy allows
+    (off; to hosts only; on). A learner in a running breakout room posts to that room (its
+    members and the hosts see it); a host may post into a room with ``breakout_id``. Locked
+    chat and muted people are refused, hosts excepted.
+    """
+    room, prior = begin_room_write(ctx=ctx, session=session, client_event_id=client_event_id)
+    if prior is not None:
+        return prior
+    text = body.strip()
+    if not text:
+        raise RoomRefusal("A chat message cannot be empty.")
+    if len(text) > MAX_CHAT_LENGTH:
+        raise RoomRefusal(f"A chat message has at most {MAX_CHAT_LENGTH} characters.")
+    moderator = is_moderator(ctx, room)
+    if not moderator:
+        if room.chat_locked:
+            raise RoomRefusal("Chat is locked by the hosts.")
+        if is_restricted(room, ctx.user, ParticipantRestriction.Kind.MUTED):
+            raise RoomForbidden("You are muted in this session's chat.")
+
+    recipient: User | None = None
+    breakout: BreakoutRoom | None = None
+    audience: list[AudienceMember] = []
+    if recipient_id is not None:
+        recipient = _private_recipient(ctx, room, recipient_id=recipient_id, moderator=moderator)
+        audience = [ctx.user.pk, recipient.pk]
+    elif breakout_id is not None:
+        if not moderator:
+            raise RoomForbidden("Only hosts choose a breakout room; yours is chosen for you.")
+        breakout = BreakoutRoom.objects.filter(
+            session=room, pk=breakout_id, opened_at__isnull=False, closed_at__isnull=True
+        ).first()
+        if breakout is None:
+            raise RoomRefusal("No such breakout room is open.")
+    elif not moderator:
+        breakout = breakout_of(room, ctx.user.pk)
+    if breakout is not None:
+        members = BreakoutAssignment.objects.filter(room=breakout).values_list("user_id", flat=True)
+        audience = [*members, HOSTS]
+        if ctx.user.pk not in audience:
+            audience.append(ctx.user.pk)
+
+    now = timezone.now()
+    message = ChatMessage.objects.create(
+        org_id=room.org_id,
+        session=room,
+        seq=room.last_seq + 1,
+        author=ctx.user,
+        recipient=recipient,
+        breakout=breakout,
+        body=text,
+        created_at=now,
+    )
+    event = append_event(
+        session=room,
+        event=chat_posted(message),
+        actor=ctx.user,
+        client_event_id=client_event_id,
+        audience=audience,
+    )
+    record(
+        org=room.org,
+        actor=ctx.user,
+        verb=Verb.COMMENTED,
+        obj=session_object(room),
+        event_key=f"live-chat:{room.pk}:{message.pk}",
+        result={"response": text},
+        timestamp=now,
+    )
+    return event
+
+
+def _private_recipient(
+    ctx: OrgContext, room: LiveSession, *, recipient_id: int, moderator: bool
+) -> User:
+    if room.private_chat == PrivateChat.OFF and not moderator:
+        raise RoomRefusal("Private messages are off in this session.")
+    if recipient_id == ctx.user.pk:
+        raise RoomRefusal("You cannot send a private message to yourself.")
+    membership = (
+        Membership.objects.filter(org_id=room.org_id, user_id=recipient_id)
+        .select_related("user")
+        .first()
+    )
+    if membership is None:
+        raise RoomRefusal("No such participant.")
+    recipient = membership.user
+    if room.private_chat == PrivateChat.HOSTS and not moderator:
+        recipient_ctx = OrgContext(org=room.org, user=recipient, role=Role(membership.role))
+        if not is_moderator(recipient_ctx, room):
+            raise RoomRefusal("Private messages may only be sent to the hosts in this session.")
+    return recipient
+
+
+@transaction.atomic
+def delete_chat_message(
+    *, ctx: OrgContext, session: LiveSession, message_id: int, client_event_id: str
+) -> RoomEvent:
+    """Delete a chat message: a host any message, a participant their own. The row stays
+    (marked deleted, by whom) for the record; everyone's view drops it."""
+    room, prior = begin_room_write(ctx=ctx, session=session, client_event_id=client_event_id)
+    if prior is not None:
+        return prior
+    message = ChatMessage.objects.filter(session=room, pk=message_id).first()
+    if message is None:
+        raise RoomRefusal("No such chat message.")
+    if message.author_id != ctx.user.pk and not is_moderator(ctx, room):
+        raise RoomForbidden("Only the hosts may delete another person's message.")
+    if message.deleted_at is not None:
+        raise RoomRefusal("This message is already deleted.")
+    message.deleted_at = timezone.now()
+    message.deleted_by = ctx.user
+    message.save(update_fields=["deleted_at", "deleted_by"])
+    return append_event(
+        session=room,
+        event=ChatDeleted(message_id=message.pk),
+        actor=ctx.user,
+        client_event_id=client_event_id,
+    )

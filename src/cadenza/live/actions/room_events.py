@@ -1,0 +1,125 @@
+"""Appending a durable room event: the next number, the stored frame, the publish after commit.
+
+Every room write goes through ``begin_room_write`` (locks the session row, answers a retry
+with the event it already wrote) and ``append_event`` (numbers and stores the event, and
+publishes it to the room hub once the transaction commits). Refusals are ``RoomRefusal``
+(the room's state forbids it) or ``RoomForbidden`` (the person may not); the consumer turns
+both into an error frame, and the transaction leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import partial
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from cadenza.accounts.models import User
+from cadenza.activity.actions import LearningObject
+from cadenza.live.events import AudienceMember, RoomFrame
+from cadenza.live.hub import publish_event
+from cadenza.live.models import LiveSession, ParticipantRestriction, RoomEvent
+from cadenza.live.selectors.room import is_moderator, is_restricted
+from cadenza.orgs.selectors import OrgContext
+
+MAX_CLIENT_EVENT_ID = 64
+
+
+class RoomRefusal(ValueError):
+    """The room's state does not allow this write (chat locked, poll closed ...)."""
+
+
+class RoomForbidden(PermissionDenied):
+    """The person may not do this in the room (a learner opening a poll ...)."""
+
+
+def session_object(session: LiveSession) -> LearningObject:
+    """The live session as the object of an xAPI statement."""
+    return LearningObject(
+        type="live_session",
+        id=str(session.pk),
+        iri=f"urn:cadenza:{session.org.slug}:live-session:{session.pk}",
+        name=session.title,
+    )
+
+
+def lock_room(session: LiveSession) -> LiveSession:
+    """The session row, locked until the transaction ends: writers of one room take turns,
+    so numbers are handed out without a gap and state checks see the latest state."""
+    return LiveSession.objects.select_for_update().select_related("org").get(pk=session.pk)
+
+
+def begin_room_write(
+    *, ctx: OrgContext, session: LiveSession, client_event_id: str, moderator_only: bool = False
+) -> tuple[LiveSession, RoomEvent | None]:
+    """Lock the room and check the writer. Returns the locked session and, for a retry of a
+    write already stored under ``client_event_id``, that event (the caller returns it and
+    changes nothing). Removed people, and learners in a closed room, are refused."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("room writes run inside the action's transaction")
+    if len(client_event_id) > MAX_CLIENT_EVENT_ID:
+        raise RoomRefusal(f"client_event_id is longer than {MAX_CLIENT_EVENT_ID} characters.")
+    room = lock_room(session)
+    if client_event_id:
+        prior = RoomEvent.objects.filter(
+            session=room, actor=ctx.user, client_event_id=client_event_id
+        ).first()
+        if prior is not None:
+            return room, prior
+    moderator = is_moderator(ctx, room)
+    if moderator_only and not moderator:
+        raise RoomForbidden("Only the session's hosts may do this.")
+    if not moderator:
+        if is_restricted(room, ctx.user, ParticipantRestriction.Kind.REMOVED):
+            raise RoomForbidden("You were removed from this session.")
+        if room.closed_at is not None:
+            raise RoomRefusal("The session has ended.")
+    return room, None
+
+
+def append_event(
+    *,
+    session: LiveSession,
+    event: RoomFrame,
+    actor: User | None,
+    client_event_id: str = "",
+    audience: Sequence[AudienceMember] = (),
+) -> RoomEvent:
+    """Store ``event`` as the session's next numbered event and publish it after commit.
+
+    Must run inside the action's transaction; the session row is (re)locked here so the
+    number is the one after the last committed event. ``audience`` empty: everyone.
+    """
+    if not event.durable:
+        raise TypeError(f"{event.type} is ephemeral and is never stored")
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("append_event must run inside the action's transaction")
+    last = (
+        LiveSession.objects.select_for_update()
+        .filter(pk=session.pk)
+        .values_list("last_seq", flat=True)
+        .get()
+    )
+    seq = last + 1
+    LiveSession.objects.filter(pk=session.pk).update(last_seq=seq)
+    session.last_seq = seq
+    frame = event.encode(seq=seq)
+    members = list(audience)
+    row = RoomEvent.objects.create(
+        org_id=session.org_id,
+        session=session,
+        seq=seq,
+        type=event.type,
+        actor=actor,
+        client_event_id=client_event_id,
+        audience=members,
+        frame=frame,
+        created_at=timezone.now(),
+    )
+    transaction.on_commit(
+        partial(publish_event, session_id=session.pk, seq=seq, audience=members, frame=frame),
+        robust=True,
+    )
+    return row

@@ -1,0 +1,274 @@
+"""The live room's websocket: one consumer per connection, thin.
+
+Connect: session cookie (``AuthMiddlewareStack``), Origin (``AllowedHostsOriginValidator``)
+and ``access_room`` (session -> organization -> membership -> enrolment; removed people
+refused) are checked before the handshake is accepted. The socket registers with this
+process's room hub, joins its person's channel-layer group (so revoking access closes it),
+and opens its presence interval. ``hello`` replays what the client missed (or sends a
+snapshot); then a writer task sends the hub's frames from the connection's bounded queue.
+Client writes are parsed, re-authorized and handed to one action by ``room_commands``.
+The protocol is documented in ``cadenza.live.events``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+import uuid
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+
+from cadenza.live.actions.room_events import RoomRefusal
+from cadenza.live.actions.room_moderation import person_group
+from cadenza.live.events import (
+    PING,
+    PONG,
+    PresenceChanged,
+    Typing,
+    ack_frame,
+    caught_up_frame,
+    encode_json,
+    error_frame,
+)
+from cadenza.live.hub import RESYNC, RoomConnection, RoomHub, get_hub
+from cadenza.live.room_commands import CommandError, perform
+from cadenza.live.selectors.room import (
+    RoomAccess,
+    access_room,
+    events_after,
+    person,
+    room_snapshot,
+)
+
+log = logging.getLogger(__name__)
+
+CLOSE_FORBIDDEN = 4403
+TYPING_INTERVAL = 2.0
+
+
+def _join_attendance(access: RoomAccess, connection_id: str) -> None:
+    from cadenza.live.actions.attendance import join_room
+
+    join_room(
+        session=access.session, user=access.ctx.user, connection_id=connection_id, at=timezone.now()
+    )
+
+
+def _leave_attendance(connection_id: str) -> None:
+    from cadenza.live.actions.attendance import leave_room
+
+    leave_room(connection_id=connection_id, at=timezone.now())
+
+
+def _still_admitted(access: RoomAccess, connection_id: str) -> bool:
+    """The heartbeat's check: access not lost (removed, un-enrolled); presence kept alive."""
+    try:
+        access_room(user=access.ctx.user, session_id=access.session.pk)
+    except (Http404, PermissionDenied):
+        return False
+    from cadenza.live.actions.attendance import note_presence_heartbeat
+
+    note_presence_heartbeat(connection_ids=[connection_id], at=timezone.now())
+    return True
+
+
+class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
+    """One participant's socket in one session's room."""
+
+    heartbeat_seconds = 25.0
+
+    access: RoomAccess
+    connection: RoomConnection
+    hub: RoomHub
+
+    async def connect(self) -> None:
+        self.session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
+        self.tasks: list[asyncio.Task[None]] = []
+        self.helloed = False
+        self.last_typing = 0.0
+        try:
+            self.access = await database_sync_to_async(access_room)(
+                user=self.scope.get("user"), session_id=self.session_id
+            )
+        except (Http404, PermissionDenied, AttributeError):
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.connection_id = uuid.uuid4().hex
+        self.hub = get_hub()
+        self.connection = await self.hub.join(
+            session_id=self.session_id,
+            user_id=self.access.ctx.user.pk,
+            is_moderator=self.access.is_moderator,
+        )
+        await self.channel_layer.group_add(person_group(self.access.ctx.user.pk), self.channel_name)
+        await self.accept()
+        await database_sync_to_async(_join_attendance)(self.access, self.connection_id)
+        first, count = await self.hub.arrive(self.connection)
+        if first:
+            await self._presence("joined", count)
+        self.tasks.append(asyncio.create_task(self._heartbeat()))
+
+    async def disconnect(self, code: int) -> None:
+        if not hasattr(self, "connection"):
+            return
+        for task in self.tasks:
+            task.cancel()
+        await self.hub.leave(self.connection)
+        last, count = await self.hub.depart(self.connection)
+        if last:
+            await self._presence("left", count)
+        await self.channel_layer.group_discard(
+            person_group(self.access.ctx.user.pk), self.channel_name
+        )
+        await database_sync_to_async(_leave_attendance)(self.connection_id)
+        del self.connection
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        try:
+            data = json.loads(text_data or "")
+        except ValueError:
+            data = None
+        if not isinstance(data, dict) or not isinstance(data.get("type"), str):
+            await self.send(text_data=error_frame(detail="Send JSON objects with a type."))
+            return
+        kind = data["type"]
+        if kind == "hello":
+            await self._hello(data)
+        elif kind == "ping":
+            await self.send(text_data=PONG)
+        elif kind == "typing":
+            await self._typing()
+        elif kind.startswith("live.rtc."):
+            await self._signal(data)
+        else:
+            await self._write(data)
+
+    # Reading: replay, snapshot, then the hub's frames
+
+    async def _hello(self, data: dict[str, Any]) -> None:
+        last_seq = data.get("last_seq", 0)
+        if self.helloed or not isinstance(last_seq, int) or isinstance(last_seq, bool):
+            await self.send(text_data=error_frame(detail="Send one hello with a whole last_seq."))
+            return
+        self.helloed = True
+        await self._catch_up(max(last_seq, 0))
+        self.tasks.append(asyncio.create_task(self._write_frames()))
+
+    async def _catch_up(self, after: int) -> None:
+        replay = await database_sync_to_async(events_after)(self.access, after=after)
+        if replay is None:
+            snapshot = await database_sync_to_async(room_snapshot)(self.access)
+            await self.send(text_data=encode_json(snapshot))
+            self.connection.sent_seq = int(snapshot["seq"])
+        else:
+            for frame in replay.frames:
+                await self.send(text_data=frame)
+            self.connection.sent_seq = replay.seq
+        await self.send(text_data=caught_up_frame(seq=self.connection.sent_seq))
+
+    async def _write_frames(self) -> None:
+        connection = self.connection
+        while True:
+            seq, frame = await connection.queue.get()
+            if seq == RESYNC:
+                connection.behind = False
+                await self._catch_up(connection.sent_seq)
+            elif seq == 0 or seq > connection.sent_seq:
+                await self.send(text_data=frame)
+                if seq:
+                    connection.sent_seq = seq
+
+    async def _heartbeat(self) -> None:
+        while True:
+            await asyncio.sleep(self.heartbeat_seconds)
+            admitted = await database_sync_to_async(_still_admitted)(
+                self.access, self.connection_id
+            )
+            if not admitted:
+                await self.close(code=CLOSE_FORBIDDEN)
+                return
+            await self.send(text_data=PING)
+
+    # Writing
+
+    async def _write(self, data: dict[str, Any]) -> None:
+        cid = data.get("client_event_id")
+        echo = cid if isinstance(cid, str) else None
+        try:
+            seq = await database_sync_to_async(perform)(
+                user=self.access.ctx.user, session_id=self.session_id, data=data
+            )
+        except Http404:
+            await self.send(
+                text_data=error_frame(
+                    detail="You no longer have access to this session.", client_event_id=echo
+                )
+            )
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        except (CommandError, RoomRefusal, PermissionDenied) as refusal:
+            await self.send(text_data=error_frame(detail=str(refusal), client_event_id=echo))
+            return
+        except Exception:
+            log.exception("room write failed in session %s", self.session_id)
+            await self.send(
+                text_data=error_frame(
+                    detail="The server could not store this; try again.", client_event_id=echo
+                )
+            )
+            return
+        await self.send(text_data=ack_frame(client_event_id=str(cid), seq=seq))
+
+    # Ephemeral: presence, typing, video signalling
+
+    async def _presence(self, state: str, count: int) -> None:
+        frame = PresenceChanged(
+            person=person(self.access.ctx.user),
+            state="joined" if state == "joined" else "left",
+            count=count,
+        )
+        with contextlib.suppress(Exception):
+            await self.hub.broadcast_ephemeral(session_id=self.session_id, frame=frame.encode())
+
+    async def _typing(self) -> None:
+        now = time.monotonic()
+        if now - self.last_typing < TYPING_INTERVAL:
+            return
+        self.last_typing = now
+        frame = Typing(person=person(self.access.ctx.user)).encode()
+        await self.hub.broadcast_ephemeral(session_id=self.session_id, frame=frame)
+
+    async def _signal(self, data: dict[str, Any]) -> None:
+        from cadenza.live.providers.builtin_signalling import SignalError, parse_signal
+
+        try:
+            signal = parse_signal(data, sender_id=self.access.ctx.user.pk)
+        except SignalError as error:
+            await self.send(text_data=error_frame(detail=error.detail))
+            return
+        await self.channel_layer.group_send(
+            person_group(signal.to_user_id),
+            {
+                "type": "live.person.frame",
+                "session_id": self.session_id,
+                "text": encode_json(signal.frame()),
+            },
+        )
+
+    # Per-person messages through the channel layer
+
+    async def live_person_revoked(self, message: dict[str, Any]) -> None:
+        if message.get("session_id") in (None, self.session_id):
+            await self.close(code=CLOSE_FORBIDDEN)
+
+    async def live_person_frame(self, message: dict[str, Any]) -> None:
+        if message.get("session_id") == self.session_id:
+            await self.send(text_data=message["text"])

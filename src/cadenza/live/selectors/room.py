@@ -1,0 +1,340 @@
+"""Reading the live room: who may be in it, the events a person missed, and a snapshot.
+
+The consumer gets its session only through ``access_room``; the room hub reads the events it
+missed through ``events_between`` (one read for the whole process, not one per listener).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+from django.utils import timezone
+
+from cadenza.accounts.models import User
+from cadenza.live.events import (
+    BreakoutView,
+    ChatPosted,
+    Person,
+    PollOptionView,
+    PollTally,
+    QuestionAsked,
+    may_see,
+    plain,
+)
+from cadenza.live.models import (
+    BreakoutAssignment,
+    BreakoutRoom,
+    ChatMessage,
+    LiveSession,
+    ParticipantRestriction,
+    Poll,
+    PollStatus,
+    PollVote,
+    QuestionStatus,
+    QuestionVote,
+    RaisedHand,
+    RoomEvent,
+    RoomQuestion,
+)
+from cadenza.live.selectors.sessions import access_session, is_host
+from cadenza.orgs.policy import Permission
+from cadenza.orgs.selectors import OrgContext, access_org
+
+REPLAY_LIMIT = 500
+"""A client further behind than this many events gets a snapshot instead of a replay."""
+
+SNAPSHOT_CHAT_MESSAGES = 200
+
+
+class RemovedFromRoom(Http404):
+    """The person was removed from this session by a host."""
+
+
+@dataclass(frozen=True, slots=True)
+class RoomAccess:
+    """A person's admission to one session's room, checked at connect and on every write."""
+
+    ctx: OrgContext
+    session: LiveSession
+    is_moderator: bool
+
+
+def is_moderator(ctx: OrgContext, session: LiveSession) -> bool:
+    """Hosts moderate the room; an organization admin may always step in."""
+    return ctx.may(Permission.MANAGE_ORGANIZATION) or is_host(session, ctx.user)
+
+
+def is_restricted(
+    session: LiveSession, user: User | int, kind: ParticipantRestriction.Kind
+) -> bool:
+    user_id = user if isinstance(user, int) else user.pk
+    return ParticipantRestriction.objects.filter(
+        session=session, user_id=user_id, kind=kind
+    ).exists()
+
+
+def access_room(*, user: User, session_id: int) -> RoomAccess:
+    """The room of session ``session_id`` for ``user``: session -> organization -> membership,
+    then ``access_session`` (enrolment, publication). 404 for anyone who may not see the
+    session (another organization's included); ``RemovedFromRoom`` for a removed person."""
+    if not user.is_authenticated:
+        raise Http404("No such live session.")
+    org_slug = LiveSession.objects.filter(pk=session_id).values_list("org__slug", flat=True).first()
+    if org_slug is None:
+        raise Http404("No such live session.")
+    ctx = access_org(user=user, slug=org_slug)
+    session = access_session(ctx, session_id=session_id)
+    moderator = is_moderator(ctx, session)
+    if not moderator and is_restricted(session, user, ParticipantRestriction.Kind.REMOVED):
+        raise RemovedFromRoom("You were removed from this session.")
+    return RoomAccess(ctx=ctx, session=session, is_moderator=moderator)
+
+
+def room_last_seq(session_id: int) -> int:
+    return LiveSession.objects.filter(pk=session_id).values_list("last_seq", flat=True).get()
+
+
+def events_between(*, session_id: int, first: int, last: int) -> list[tuple[int, list[Any], str]]:
+    """Events ``first``..``last`` of a session with their audience, for the room hub."""
+    return list(
+        RoomEvent.objects.filter(session_id=session_id, seq__gte=first, seq__lte=last)
+        .order_by("seq")
+        .values_list("seq", "audience", "frame")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Replay:
+    """The frames a person missed, in order, and the sequence they bring them up to."""
+
+    frames: list[str]
+    seq: int
+
+
+def events_after(access: RoomAccess, *, after: int, limit: int | None = None) -> Replay | None:
+    """The events after ``after`` that the person may see; None when a snapshot is needed
+    (``after`` is 0, ahead of the room, or more than ``limit`` (``REPLAY_LIMIT``) behind)."""
+    limit = REPLAY_LIMIT if limit is None else limit
+    last = room_last_seq(access.session.pk)
+    if after <= 0 or after > last or last - after > limit:
+        return None
+    rows = events_between(session_id=access.session.pk, first=after + 1, last=last)
+    user_id = access.ctx.user.pk
+    frames = [
+        frame
+        for _seq, audience, frame in rows
+        if may_see(audience, user_id=user_id, is_moderator=access.is_moderator)
+    ]
+    return Replay(frames=frames, seq=last)
+
+
+# The shapes shared by events and snapshots
+
+
+def person(user: User) -> Person:
+    return Person(user_id=user.pk, name=user.name)
+
+
+def iso(moment: Any) -> str:
+    return str(moment.isoformat()) if moment is not None else ""
+
+
+def chat_posted(message: ChatMessage) -> ChatPosted:
+    return ChatPosted(
+        message_id=message.pk,
+        author=person(message.author),
+        body=message.body,
+        at=iso(message.created_at),
+        recipient=person(message.recipient) if message.recipient is not None else None,
+        breakout_id=message.breakout_id,
+    )
+
+
+def question_asked(question: RoomQuestion, *, reveal_author: bool) -> QuestionAsked:
+    shown = reveal_author or not question.anonymous
+    return QuestionAsked(
+        question_id=question.pk,
+        body=question.body,
+        author=person(question.author) if shown else None,
+        anonymous=question.anonymous,
+        votes=question.votes,
+        at=iso(question.created_at),
+    )
+
+
+def poll_options(poll: Poll) -> tuple[PollOptionView, ...]:
+    return tuple(PollOptionView(option_id=o.pk, text=o.text) for o in poll.options.all())
+
+
+def poll_results(poll: Poll) -> tuple[tuple[PollTally, ...], int]:
+    """Votes per option (in option order) and the number of voters."""
+    counts: dict[int, int] = {option.pk: 0 for option in poll.options.all()}
+    voters = 0
+    for option_ids in PollVote.objects.filter(poll=poll).values_list("option_ids", flat=True):
+        voters += 1
+        for option_id in option_ids:
+            if option_id in counts:
+                counts[option_id] += 1
+    return tuple(PollTally(option_id=k, votes=v) for k, v in counts.items()), voters
+
+
+def correct_options(poll: Poll) -> tuple[int, ...]:
+    return tuple(o.pk for o in poll.options.all() if o.is_correct)
+
+
+def breakout_views(rooms: list[BreakoutRoom]) -> tuple[BreakoutView, ...]:
+    members: dict[int, list[Person]] = {room.pk: [] for room in rooms}
+    assignments = BreakoutAssignment.objects.filter(room__in=rooms).select_related("user")
+    for assignment in assignments.order_by("user__display_name", "user__email"):
+        members[assignment.room_id].append(person(assignment.user))
+    return tuple(
+        BreakoutView(
+            breakout_id=room.pk,
+            name=room.name,
+            provider_room=room.provider_room,
+            members=tuple(members[room.pk]),
+        )
+        for room in rooms
+    )
+
+
+def open_breakouts(session: LiveSession) -> list[BreakoutRoom]:
+    return list(
+        BreakoutRoom.objects.filter(
+            session=session, opened_at__isnull=False, closed_at__isnull=True
+        )
+    )
+
+
+def breakout_of(session: LiveSession, user_id: int) -> BreakoutRoom | None:
+    """The open breakout room a person is assigned to, if breakouts are running."""
+    assignment = (
+        BreakoutAssignment.objects.filter(
+            session=session,
+            user_id=user_id,
+            room__opened_at__isnull=False,
+            room__closed_at__isnull=True,
+        )
+        .select_related("room")
+        .first()
+    )
+    return assignment.room if assignment is not None else None
+
+
+def room_snapshot(access: RoomAccess) -> dict[str, Any]:
+    """Everything the person may see in the room now, as of the returned ``seq``.
+
+    Chat and questions carry their own event number and are cut at ``seq``; polls and hands
+    are state whose later events carry absolute values, so applying them again is harmless.
+    """
+    session, user, host = access.session, access.ctx.user, access.is_moderator
+    seq = room_last_seq(session.pk)
+    session.refresh_from_db(fields=["chat_locked", "opened_at", "closed_at", "last_seq"])
+    mine = breakout_of(session, user.pk)
+
+    chat_rows = (
+        ChatMessage.objects.filter(session=session, seq__lte=seq, deleted_at__isnull=True)
+        .select_related("author", "recipient")
+        .order_by("-seq")
+    )
+    if not host:
+        chat_rows = chat_rows.filter(
+            Q(recipient__isnull=True) | Q(recipient=user) | Q(author=user)
+        ).filter(Q(breakout__isnull=True) | Q(breakout=mine))
+    chat = [chat_posted(m).payload() for m in reversed(chat_rows[:SNAPSHOT_CHAT_MESSAGES])]
+
+    questions = []
+    voted = QuestionVote.objects.filter(question=OuterRef("pk"), user=user)
+    for question in (
+        RoomQuestion.objects.filter(session=session, seq__lte=seq)
+        .exclude(status=QuestionStatus.DISMISSED)
+        .select_related("author", "answered_by")
+        .annotate(voted=Exists(voted))
+    ):
+        item = question_asked(question, reveal_author=host).payload()
+        item |= {
+            "status": question.status,
+            "answer": question.answer,
+            "voted": question.voted,
+            "mine": question.author_id == user.pk,
+        }
+        questions.append(item)
+
+    polls = []
+    visible_polls = Poll.objects.filter(session=session).prefetch_related("options")
+    if not host:
+        visible_polls = visible_polls.exclude(status=PollStatus.PREPARED)
+    my_votes = dict(
+        PollVote.objects.filter(poll__session=session, user=user).values_list(
+            "poll_id", "option_ids"
+        )
+    )
+    for poll in visible_polls:
+        results, voters = poll_results(poll)
+        reveal = host or poll.status == PollStatus.CLOSED
+        polls.append(
+            {
+                "poll_id": poll.pk,
+                "prompt": poll.prompt,
+                "multiple": poll.multiple,
+                "anonymous": poll.anonymous,
+                "quiz": any(o.is_correct for o in poll.options.all()),
+                "status": poll.status,
+                "options": plain(poll_options(poll)),
+                "results": plain(results),
+                "voters": voters,
+                "correct_option_ids": list(correct_options(poll)) if reveal else [],
+                "my_vote": my_votes.get(poll.pk, []),
+            }
+        )
+
+    hands = [
+        {"hand_id": hand.pk, "person": plain(person(hand.user)), "at": iso(hand.raised_at)}
+        for hand in RaisedHand.objects.filter(session=session, lowered_at__isnull=True)
+        .select_related("user")
+        .order_by("raised_at", "id")
+    ]
+
+    rooms = open_breakouts(session)
+    ends_at = max((r.ends_at for r in rooms if r.ends_at is not None), default=None)
+    muted = list(
+        ParticipantRestriction.objects.filter(
+            session=session, kind=ParticipantRestriction.Kind.MUTED
+        ).values_list("user_id", flat=True)
+    )
+    return {
+        "type": "room.snapshot",
+        "seq": seq,
+        "session": {
+            "session_id": session.pk,
+            "title": session.title,
+            "format": session.format,
+            "private_chat": session.private_chat,
+            "chat_locked": session.chat_locked,
+            "starts_at": iso(session.starts_at),
+            "ends_at": iso(session.ends_at),
+            "opened_at": iso(session.opened_at),
+            "closed_at": iso(session.closed_at),
+            "provider": session.provider,
+        },
+        "me": {
+            "user_id": user.pk,
+            "name": user.name,
+            "is_host": host,
+            "muted": user.pk in muted,
+            "breakout_id": mine.pk if mine is not None else None,
+        },
+        "chat": chat,
+        "questions": questions,
+        "polls": polls,
+        "hands": hands,
+        "breakouts": {
+            "rooms": plain(breakout_views(rooms)),
+            "ends_at": iso(ends_at) or None,
+        },
+        "muted": muted,
+        "now": iso(timezone.now()),
+    }

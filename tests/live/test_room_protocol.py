@@ -1,0 +1,225 @@
+"""The room protocol end to end: admission, hello/replay/snapshot, retries, heartbeat frames,
+bad frames, and a slow reader's resync."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from channels.db import database_sync_to_async
+from django.db import transaction
+
+from cadenza.live import hub as hub_module
+from cadenza.live.actions.room_chat import post_chat_message
+from cadenza.live.models import ChatMessage, RoomEvent
+from tests.live.conftest import Classroom, Room, ctx_of, stored_events
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+
+
+def _post(classroom: Classroom, body: str, cid: str) -> int:
+    ctx = ctx_of(classroom.ada, classroom.org)
+    return post_chat_message(ctx=ctx, session=classroom.session, body=body, client_event_id=cid).seq
+
+
+async def test_first_hello_gets_a_snapshot_of_the_room(classroom: Classroom, room: Room) -> None:
+    await database_sync_to_async(_post)(classroom, "Good morning", "c1")
+    _ada, frames = await room.join(classroom.ada, classroom.session)
+    assert [f["type"] for f in frames] == ["room.snapshot"]
+    snapshot = frames[0]
+    assert snapshot["seq"] == 1
+    assert [m["body"] for m in snapshot["chat"]] == ["Good morning"]
+    assert snapshot["me"] == {
+        "user_id": classroom.ada.pk,
+        "name": "Ada",
+        "is_host": False,
+        "muted": False,
+        "breakout_id": None,
+    }
+
+
+async def test_reconnecting_client_receives_exactly_the_events_it_missed(
+    classroom: Classroom, room: Room
+) -> None:
+    for n in range(1, 4):
+        await database_sync_to_async(_post)(classroom, f"message {n}", f"c{n}")
+    bob, _frames = await room.join(classroom.bob, classroom.session, last_seq=0)
+    await database_sync_to_async(_post)(classroom, "message 4", "c4")
+    assert (await bob.events("live.chat.posted"))["seq"] == 4
+    await bob.close()
+    await database_sync_to_async(_post)(classroom, "message 5", "c5")
+    await database_sync_to_async(_post)(classroom, "message 6", "c6")
+
+    back, replay = await room.join(classroom.bob, classroom.session, last_seq=4)
+    assert [(f["seq"], f["body"]) for f in replay] == [(5, "message 5"), (6, "message 6")]
+    await database_sync_to_async(_post)(classroom, "message 7", "c7")
+    live = await back.receive()
+    assert (live["type"], live["seq"]) == ("live.chat.posted", 7)
+    assert await back.nothing_more()
+
+
+async def test_a_client_too_far_behind_gets_a_snapshot(
+    classroom: Classroom, room: Room, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("cadenza.live.selectors.room.REPLAY_LIMIT", 2)
+    for n in range(1, 5):
+        await database_sync_to_async(_post)(classroom, f"message {n}", f"c{n}")
+    _bob, frames = await room.join(classroom.bob, classroom.session, last_seq=1)
+    assert [f["type"] for f in frames] == ["room.snapshot"]
+    assert frames[0]["seq"] == 4
+    assert [m["body"] for m in frames[0]["chat"]] == [f"message {n}" for n in range(1, 5)]
+
+
+async def test_a_retried_write_is_stored_once_and_answered_with_the_same_ack(
+    classroom: Classroom, room: Room
+) -> None:
+    ada, _ = await room.join(classroom.ada, classroom.session)
+    first = await ada.write("chat.post", body="Hello", client_event_id="retry-1")
+    again = await ada.write("chat.post", body="Hello", client_event_id="retry-1")
+    assert first == again == {"type": "ack", "client_event_id": "retry-1", "seq": 1}
+    assert await database_sync_to_async(stored_events)(classroom.session) == [
+        (1, "live.chat.posted")
+    ]
+    assert await database_sync_to_async(ChatMessage.objects.count)() == 1
+
+
+async def test_the_same_client_event_id_from_two_people_is_two_writes(
+    classroom: Classroom, room: Room
+) -> None:
+    ada, _ = await room.join(classroom.ada, classroom.session)
+    bob, _ = await room.join(classroom.bob, classroom.session)
+    assert (await ada.write("chat.post", body="A", client_event_id="same"))["seq"] == 1
+    assert (await bob.write("chat.post", body="B", client_event_id="same"))["seq"] == 2
+
+
+async def test_a_foreign_origin_is_refused_at_the_handshake(
+    classroom: Classroom, room: Room
+) -> None:
+    client = await room.client(classroom.ada, classroom.session, origin="https://evil.example")
+    assert await client.connect() == (False, None)
+
+
+@pytest.mark.parametrize("who", ["stranger", "carl", "nobody"])
+async def test_people_who_may_not_see_the_session_are_refused(
+    classroom: Classroom, room: Room, who: str
+) -> None:
+    user = None if who == "nobody" else getattr(classroom, who)
+    client = await room.client(user, classroom.session)
+    assert await client.connect() == (False, 4403)
+
+
+async def test_another_organizations_session_is_refused(classroom: Classroom, room: Room) -> None:
+    client = await room.client(classroom.ada, classroom.foreign_session)
+    assert await client.connect() == (False, 4403)
+
+
+async def test_ping_is_answered_and_bad_frames_get_a_clear_error(
+    classroom: Classroom, room: Room
+) -> None:
+    ada, _ = await room.join(classroom.ada, classroom.session)
+    await ada.send({"type": "ping"})
+    assert await ada.receive() == {"type": "pong"}
+    await ada.communicator.send_input({"type": "websocket.receive", "text": "not json"})
+    assert await ada.receive() == {"type": "error", "detail": "Send JSON objects with a type."}
+    assert await ada.write("chat.shout", body="x", client_event_id="e0") == {
+        "type": "error",
+        "client_event_id": "e0",
+        "detail": "Unknown frame type 'chat.shout'.",
+    }
+    bad = await ada.write("chat.post", body="x", colour="red", client_event_id="e1")
+    assert bad == {"type": "error", "client_event_id": "e1", "detail": "Unexpected fields: colour."}
+    await ada.send({"type": "chat.post", "body": "no id"})
+    assert await ada.receive() == {
+        "type": "error",
+        "detail": 'A write needs a "client_event_id" of 1 to 64 characters.',
+    }
+    assert await database_sync_to_async(RoomEvent.objects.count)() == 0
+
+
+async def test_the_server_pings_on_its_heartbeat(
+    classroom: Classroom, room: Room, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("cadenza.live.consumers.RoomConsumer.heartbeat_seconds", 0.1)
+    ada, _ = await room.join(classroom.ada, classroom.session)
+    assert await ada.events("ping", timeout=3) == {"type": "ping"}
+
+
+@transaction.atomic
+def _post_many(classroom: Classroom, first: int, last: int) -> None:
+    """Several events committed at once: the hub receives them in one burst."""
+    for n in range(first, last + 1):
+        _post(classroom, f"message {n}", f"c{n}")
+
+
+async def test_a_slow_reader_whose_queue_overflows_resyncs_without_loss(
+    classroom: Classroom, room: Room, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await database_sync_to_async(_post)(classroom, "message 1", "c1")
+    bob, _ = await room.join(classroom.bob, classroom.session)
+    hub = hub_module.get_hub()
+    hub.queue_size = 3
+    slow, _ = await room.join(classroom.ada, classroom.session)
+    (connection,) = [
+        c for c in hub._rooms[classroom.session.pk].connections if c.queue.maxsize == 3
+    ]
+    held: list[dict[str, Any]] = []
+    monkeypatch.setattr(
+        "cadenza.live.actions.room_events.publish_event", lambda **message: held.append(message)
+    )
+    await database_sync_to_async(_post_many)(classroom, 2, 11)
+    # Ten events reach the hub in one burst, before the slow socket's writer can run.
+    for message in held:
+        hub.receive(classroom.session.pk, hub_module.wire_message(**_wire_args(message)))
+
+    frames = await slow.until("room.caught_up")
+    assert connection.overflows == 1
+    assert [f["seq"] for f in frames[:-1]] == list(range(2, 12))
+    assert frames[-1] == {"type": "room.caught_up", "seq": 11}
+    assert [(await bob.events("live.chat.posted"))["seq"] for _ in range(10)] == list(range(2, 12))
+    assert await slow.nothing_more()
+
+
+def _wire_args(message: dict[str, Any]) -> dict[str, Any]:
+    return {"seq": message["seq"], "audience": message["audience"], "frame": message["frame"]}
+
+
+async def test_the_hub_fills_a_gap_with_one_read_for_all_its_listeners(
+    classroom: Classroom, room: Room, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ada, _ = await room.join(classroom.ada, classroom.session)
+    bob, _ = await room.join(classroom.bob, classroom.session)
+    original = hub_module.publish_event
+
+    def lose_the_second(**message: Any) -> None:
+        if message["seq"] != 2:
+            original(**message)
+
+    monkeypatch.setattr("cadenza.live.actions.room_events.publish_event", lose_the_second)
+    for n in range(1, 4):
+        await database_sync_to_async(_post)(classroom, f"message {n}", f"c{n}")
+    for client in (ada, bob):
+        got = [await client.events("live.chat.posted") for _ in range(3)]
+        assert [f["seq"] for f in got] == [1, 2, 3]
+    assert hub_module.get_hub().gap_reads == 1
+
+
+async def test_video_signalling_reaches_only_its_recipient_with_the_sender_set_by_the_server(
+    classroom: Classroom, room: Room
+) -> None:
+    ada, _ = await room.join(classroom.ada, classroom.session)
+    bob, _ = await room.join(classroom.bob, classroom.session)
+    host, _ = await room.join(classroom.host, classroom.session)
+    sdp = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+    await ada.send({"type": "live.rtc.offer", "to": classroom.bob.pk, "sdp": sdp})
+    assert await bob.events("live.rtc.offer") == {
+        "type": "live.rtc.offer",
+        "from": classroom.ada.pk,
+        "to": classroom.bob.pk,
+        "sdp": sdp,
+    }
+    assert await host.nothing_more(0.1)
+    await ada.send({"type": "live.rtc.offer", "to": classroom.bob.pk, "sdp": "nonsense"})
+    assert (await ada.events("error"))["detail"] == (
+        '"sdp" must be a session description starting with "v=0".'
+    )
+    assert await database_sync_to_async(RoomEvent.objects.count)() == 0
