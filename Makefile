@@ -7,7 +7,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_ENV := CADENZA_TESTING=1 CADENZA_DATA_DIR=$(CURDIR)/.test-data HUEY_IMMEDIATE=1 DEBUG=0 CADENZA_HTTPS=0
 DEMO_ENV := CADENZA_DATA_DIR=$(CURDIR)/data DEBUG=0 CADENZA_HTTPS=0
 
-.PHONY: install demo serve test lint test-suite test-postgres bench clean
+.PHONY: install demo serve test lint test-suite test-postgres bench bench-pages clean
 
 $(STAMP): pyproject.toml requirements/constraints.txt scripts/ensure-venv.sh
 	PY=$(PY) VENV=$(VENV) sh scripts/ensure-venv.sh
@@ -40,6 +40,11 @@ test: lint test-suite
 test-postgres: install
 	sh scripts/ensure-chromium.sh
 	$(TEST_ENV) DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+# Page throughput against a bare Django page (docs/performance.md); DATABASE_URL=postgres://...
+# runs it on PostgreSQL (a database it drops and creates). BENCH_ARGS="--clients 8 --duration 5".
+bench-pages: install
+	$(BIN)/python bench/pages.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .test-data .mypy_cache .ruff_cache
