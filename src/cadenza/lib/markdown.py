@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import markdown as markdown_lib
 import nh3
 
@@ -19,6 +21,7 @@ _ALLOWED_ATTRIBUTES = {
 }
 
 
+@lru_cache(maxsize=1024)
 def render_markdown(text: str) -> str:
     """Render author-written Markdown to HTML that is safe to show to anyone.
 
