@@ -175,10 +175,10 @@ def test_learner_watches_reads_fails_retries_and_passes_and_keeps_her_progress(
     expect(q5.locator("input[type=text]")).to_have_value("Quick")
     expect(score).to_contain_text("Score: 100% — passed")
 
-    # The outline: three of seven units done, 3 * 100 // 7 = 42 %.
+    # The outline: three of ten units done, 3 * 100 // 10 = 30 %.
     page.get_by_role("link", name="Course outline").first.click()
-    expect(page.locator("label[for=course-progress]")).to_contain_text("42% complete")
-    expect(page.locator("label[for=course-progress]")).to_contain_text("(3 of 7 units)")
+    expect(page.locator("label[for=course-progress]")).to_contain_text("30% complete")
+    expect(page.locator("label[for=course-progress]")).to_contain_text("(3 of 10 units)")
     for title in (VIDEO, READING, CHECK):
         expect(_outline_state(page, title)).to_have_text("Completed")
     for title in LATER_UNITS:

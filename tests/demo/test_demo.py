@@ -10,7 +10,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Model
+from django.db.models import Model, Q
 
 from cadenza.accounts.models import User
 from cadenza.activity.models import Statement
@@ -18,6 +18,18 @@ from cadenza.courses.models import Course, Enrolment, Module, Unit, UnitKind
 from cadenza.demo.builder import DemoConflict, DemoSummary, build_demo
 from cadenza.demo.content import CHECKLIST_ASSET, VIDEO_ASSET, VIDEO_DURATION_SECONDS, asset_bytes
 from cadenza.learning.models import Answer, Attempt, Choice, Question, UnitProgress
+from cadenza.live.models import (
+    Attendance,
+    ChatMessage,
+    LiveSeries,
+    LiveSession,
+    LiveSessionHost,
+    Poll,
+    PollVote,
+    PresenceInterval,
+    RoomEvent,
+    RoomQuestion,
+)
 from cadenza.orgs.models import Membership, Organization, Role
 from tests.demo.conftest import BUILT_AT
 from tests.factories import make_org, make_user
@@ -45,7 +57,8 @@ def _verb_counts() -> dict[str, int]:
 def _row_counts() -> dict[str, int]:
     models: list[type[Model]] = [
         Organization, User, Membership, Course, Module, Unit, Enrolment, Question, Choice,
-        UnitProgress, Attempt, Answer, Statement,
+        UnitProgress, Attempt, Answer, Statement, LiveSeries, LiveSession, LiveSessionHost,
+        RoomEvent, ChatMessage, RoomQuestion, Poll, PollVote, PresenceInterval, Attendance,
     ]  # fmt: skip
     return {model.__name__: model.objects.count() for model in models}  # type: ignore[attr-defined]
 
@@ -87,7 +100,7 @@ def test_every_demo_account_logs_in_with_the_printed_password(demo: DemoSummary)
     ]
 
 
-def test_demo_course_is_published_with_three_modules_of_self_paced_units(
+def test_demo_course_is_published_with_three_self_paced_modules_and_a_live_one(
     demo: DemoSummary,
 ) -> None:
     course = Course.objects.get()
@@ -105,6 +118,7 @@ def test_demo_course_is_published_with_three_modules_of_self_paced_units(
         ("Recognising sepsis", [UnitKind.VIDEO, UnitKind.READING, UnitKind.KNOWLEDGE_CHECK]),
         ("The Hour-1 bundle", [UnitKind.READING, UnitKind.RESOURCE, UnitKind.KNOWLEDGE_CHECK]),
         ("Before the live simulation", [UnitKind.READING]),
+        ("Live simulation", [UnitKind.LIVE_SESSION] * 3),
     ]
     assert Module.objects.filter(published_at__isnull=True).count() == 0
     assert Unit.objects.filter(published_at__isnull=True).count() == 0
@@ -113,7 +127,9 @@ def test_demo_course_is_published_with_three_modules_of_self_paced_units(
         (80, 3, 5),
         (80, 3, 5),
     ]
-    assert "live-sessions feature" in Unit.objects.get(title__startswith="Preparing").body
+    assert "The next module, **Live simulation**, lists the live sessions" in (
+        Unit.objects.get(title__startswith="Preparing").body
+    )
 
 
 def test_first_knowledge_check_covers_every_kind_of_question(demo: DemoSummary) -> None:
@@ -149,15 +165,14 @@ def test_all_learners_are_enrolled_and_half_have_started(demo: DemoSummary) -> N
     started = set(UnitProgress.objects.values_list("user__email", flat=True))
     assert len(started) == 15
     assert "maria.santos@riverside.example" not in started
-    assert UnitProgress.objects.count() == 38
-    assert UnitProgress.objects.filter(status="completed").count() == 30
-    finished = UnitProgress.objects.filter(status="completed").values("user").distinct()
-    everything = [
-        row["user"]
-        for row in finished
-        if UnitProgress.objects.filter(user=row["user"], status="completed").count() == 7
-    ]
-    assert len(everything) == 1
+    assert UnitProgress.objects.count() == 43
+    assert UnitProgress.objects.filter(status="completed").count() == 35
+    completed = Counter(
+        UnitProgress.objects.filter(status="completed").values_list("user__email", flat=True)
+    )
+    # Every self-paced unit, and the briefing attended live.
+    assert completed.most_common(1) == [("chinedu.eze@riverside.example", 8)]
+    assert sorted(completed.values(), reverse=True)[:3] == [8, 4, 4]
 
 
 def test_knowledge_check_attempts_include_failures_and_passes(demo: DemoSummary) -> None:
@@ -170,22 +185,47 @@ def test_knowledge_check_attempts_include_failures_and_passes(demo: DemoSummary)
 def test_learning_record_matches_the_progress(demo: DemoSummary) -> None:
     assert _verb_counts() == {
         "registered": 30,
-        "experienced": 38,
+        "experienced": 44,
         "progressed": 39,
-        "completed": 30,
-        "answered": 45,
+        "completed": 35,
+        "answered": 50,
         "passed": 6,
         "failed": 3,
+        "attended": 5,
+        "commented": 8,
     }
 
 
+def _in_the_room() -> Q:
+    """Statements written by the live room's actions (chat, questions, poll votes), which
+    take the clock as they find it rather than a moment in the past."""
+    return Q(object_type="live_session", verb__endswith="/commented") | Q(
+        object_type="live_session", verb__endswith="/answered"
+    )
+
+
 def test_learner_history_is_dated_in_the_two_weeks_before_the_build(demo: DemoSummary) -> None:
-    history = Statement.objects.exclude(verb__endswith="/registered")
+    history = Statement.objects.exclude(verb__endswith="/registered").exclude(_in_the_room())
     times = list(history.values_list("timestamp", flat=True))
-    assert len(times) == 161
+    assert len(times) == 177
     assert all(BUILT_AT - timedelta(days=14) <= t < BUILT_AT for t in times)
     days = {t.date() for t in times}
-    assert (min(days), max(days), len(days)) == (date(2025, 3, 7), date(2025, 3, 19), 10)
+    assert (min(days), max(days), len(days)) == (date(2025, 3, 7), date(2025, 3, 20), 11)
+
+
+def test_the_briefings_room_statements_carry_the_time_the_demo_was_built(
+    demo: DemoSummary,
+) -> None:
+    room = Statement.objects.filter(_in_the_room())
+    chat_and_questions = set(ChatMessage.objects.values_list("created_at", flat=True)) | set(
+        RoomQuestion.objects.values_list("created_at", flat=True)
+    )
+    assert room.count() == 13
+    assert (
+        set(room.filter(verb__endswith="/commented").values_list("timestamp", flat=True))
+        == chat_and_questions
+    )
+    assert all(t > BUILT_AT for t in room.values_list("timestamp", flat=True))
 
 
 def test_everyone_was_enrolled_two_weeks_before_the_build(demo: DemoSummary) -> None:

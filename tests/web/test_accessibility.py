@@ -25,6 +25,7 @@ from django.utils.http import urlsafe_base64_encode
 from cadenza.courses.forms import UNIT_FORMS
 from cadenza.courses.models import Enrolment, UnitKind
 from cadenza.learning.models import Question, QuestionKind
+from cadenza.live.models import LiveSession, RoomQuestion
 from cadenza.orgs.models import Membership
 from tests.web.conftest import DemoSite
 from tests.web.html_audit import audit
@@ -57,6 +58,13 @@ NOT_PAGES = {
     "check_retry",
     "check_question_move",
     "check_question_delete",
+    "calendar_feed",
+    "live_session_ics",
+    "live_room_video_start",
+    "live_attendance_recount",
+    "live_replay_progress",
+    "live_recording",
+    "live_question_answer",
 }
 
 ANONYMOUS_PAGES = {
@@ -95,8 +103,22 @@ def named_routes() -> list[tuple[str, str]]:
     return [(route, name) for route, name in found if not route.startswith(SKIPPED_PREFIXES)]
 
 
+# Live pages for the sessions' hosts (the demo's instructor hosts every session).
+LIVE_HOST_PAGES = {"live_session_edit", "live_session_move", "live_session_cancel"}
+LIVE_HOST_OR_ADMIN_PAGES = {"live_attendance"}
+LIVE_ADMIN_PAGES = {"live_video_settings"}
+# Pages about what happened in a session: the past session with its replay.
+LIVE_PAST_PAGES = {"live_replay", "live_recording", "live_question_answer", "live_replay_progress"}
+
+
 def viewers(route: str, name: str) -> list[str]:
     """Who requests a URL: the people whose pages it serves."""
+    if name in LIVE_HOST_PAGES:
+        return ["instructor"]
+    if name in LIVE_HOST_OR_ADMIN_PAGES:
+        return ["instructor", "admin"]
+    if name in LIVE_ADMIN_PAGES:
+        return ["admin"]
     if name in ANONYMOUS_PAGES:
         return ["anonymous"]
     if name == "org_join":
@@ -110,7 +132,7 @@ def viewers(route: str, name: str) -> list[str]:
         return ["admin"]
     if inside.startswith("teach/"):
         return ["instructor", "ta"] if name in READ_ONLY_STAFF_PAGES else ["instructor"]
-    if "<int:unit_id>" in route:
+    if "<int:unit_id>" in route or "<int:session_id>" in route:
         return ["learner", "submitted", "instructor"]
     return ["learner", "submitted", "newcomer", "instructor"]
 
@@ -121,6 +143,8 @@ def url_variants(route: str, name: str, site: DemoSite) -> Iterator[str]:
     unit_kind = {"unit_video": UnitKind.VIDEO, "unit_download": UnitKind.RESOURCE}.get(name)
     if name.startswith("check_"):
         unit_kind = UnitKind.KNOWLEDGE_CHECK
+    if name.startswith("live_"):
+        unit_kind = UnitKind.LIVE_SESSION
     learner = site.people["learner"]
     fixed = {
         "org_slug": [site.org.slug],
@@ -130,18 +154,23 @@ def url_variants(route: str, name: str, site: DemoSite) -> Iterator[str]:
         "membership_id": [Membership.objects.get(org=site.org, user=learner).pk],
         "uidb64": [urlsafe_base64_encode(force_bytes(learner.pk))],
         "token": [default_token_generator.make_token(learner), "expired-token"],
+        "session_id": [session.pk for session in live_sessions(site, name)],
     }
     unknown = [
         param for param in params if param not in fixed and param not in ("unit_id", "question_id")
     ]
     assert not unknown, f"{name}: teach this test about URL parameter(s) {unknown}"
     query = {
-        "unit_new": [f"?kind={kind}" for kind in UNIT_FORMS],
+        "unit_new": [f"?kind={kind}" for kind in [*UNIT_FORMS, UnitKind.LIVE_SESSION]],
         "check_question_new": [f"?kind={kind}" for kind in QuestionKind.values],
     }.get(name, [""])
     units = site.units(unit_kind) if "unit_id" in params else [None]
     for unit in units:
-        questions = Question.objects.filter(unit=unit) if "question_id" in params else [None]
+        questions: list[Question | RoomQuestion | None] = (
+            list(Question.objects.filter(unit=unit)) if "question_id" in params else [None]
+        )
+        if name.startswith("live_") and "question_id" in params:
+            questions = list(RoomQuestion.objects.filter(session__course=site.course))
         for question in questions:
             choices = dict(fixed)
             if unit is not None:
@@ -157,6 +186,19 @@ def url_variants(route: str, name: str, site: DemoSite) -> Iterator[str]:
         )
 
 
+def live_sessions(site: DemoSite, name: str) -> list[LiveSession]:
+    """The demo's sessions a live URL is audited with: the past one with its replay, and for
+    the pages before and during a session also an occurrence of the weekly series and the
+    upcoming single session."""
+    sessions = LiveSession.objects.filter(course=site.course).order_by("starts_at", "id")
+    past = [s for s in sessions if s.recording_file]
+    if name in LIVE_PAST_PAGES:
+        return past
+    series = [s for s in sessions if s.series_id is not None][:1]
+    single = [s for s in sessions if s.series_id is None and not s.recording_file]
+    return past + series + single
+
+
 def test_the_audit_walks_every_page_of_the_product(demo_site: DemoSite) -> None:
     """Every URL is audited or declared not a page, and every page has a viewer and a URL."""
     routes = named_routes()
@@ -168,9 +210,18 @@ def test_the_audit_walks_every_page_of_the_product(demo_site: DemoSite) -> None:
         and not (viewers(route, name) and list(url_variants(route, name, demo_site)))
     ]
     assert unvisited == []
-    assert {"dashboard", "unit", "course_builder", "check_question_new", "org_people"} <= {
-        name for _route, name in routes if name not in NOT_PAGES
-    }
+    assert {
+        "dashboard",
+        "unit",
+        "course_builder",
+        "check_question_new",
+        "org_people",
+        "live_room",
+        "live_unit_sessions",
+        "live_replay",
+        "live_attendance",
+        "calendar_settings",
+    } <= {name for _route, name in routes if name not in NOT_PAGES}
 
 
 @pytest.mark.parametrize(
@@ -232,6 +283,9 @@ def _form_posts(site: DemoSite) -> list[tuple[str, str, dict[str, str]]]:
     course = {**org, "course_slug": site.course.slug}
     module = {**course, "module_id": site.units()[0].module_id}
     check = site.units(UnitKind.KNOWLEDGE_CHECK)[0]
+    upcoming = LiveSession.objects.filter(course=site.course, series__isnull=True).last()
+    assert upcoming is not None
+    session = {**org, "session_id": upcoming.pk}
     return [
         ("anonymous", reverse("login"), {"username": "nobody@example.org", "password": "wrong"}),
         ("anonymous", reverse("signup"), {"email": "not-an-address"}),
@@ -252,6 +306,10 @@ def _form_posts(site: DemoSite) -> list[tuple[str, str, dict[str, str]]]:
             reverse("unit_new", kwargs=module) + "?kind=reading",
             {"title": "", "body": "| a | b |\n|---|---|\n| 1 | 2 |", "preview": "1"},
         ),
+        ("instructor", reverse("live_schedule_new", kwargs=module), {"title": ""}),
+        ("instructor", reverse("live_session_edit", kwargs=session), {"title": ""}),
+        ("instructor", reverse("live_session_move", kwargs=session), {"starts_at": "soon"}),
+        ("admin", reverse("live_video_settings", kwargs=org), {"default_provider": "zoom"}),
         *[
             (
                 "instructor",

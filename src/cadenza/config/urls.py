@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", web_views.health, name="health"),
     path("accounts/", include("cadenza.accounts.urls")),
     path("", include("cadenza.live.urls.feeds")),
+    path("", include("cadenza.web.urls")),
     path("o/<slug:org_slug>/", include("cadenza.learning.urls")),
     path("o/<slug:org_slug>/", include("cadenza.courses.urls")),
     path("o/<slug:org_slug>/", include("cadenza.orgs.urls")),

@@ -19,6 +19,7 @@ from cadenza.accounts.models import User
 from cadenza.courses.actions import enrol_learner
 from cadenza.courses.models import Unit
 from cadenza.demo.content import COURSE_SLUG, COURSE_TITLE, build_course
+from cadenza.demo.live import build_live_sessions
 from cadenza.demo.people import (
     ADMIN,
     DEMO_PASSWORD,
@@ -31,6 +32,7 @@ from cadenza.demo.people import (
     create_people,
 )
 from cadenza.demo.progress import replay_learner_history
+from cadenza.live.models import LiveSession
 from cadenza.orgs.actions import create_organization
 from cadenza.orgs.models import Organization
 
@@ -122,6 +124,7 @@ def build_demo(*, reset: bool = False, now: datetime | None = None) -> DemoSumma
             course=course.course, user=users[person], enrolled_by=instructor, now=enrolled_at
         )
     replay_learner_history(course=course, learners=users, now=now)
+    build_live_sessions(course=course, users=users, now=now)
     return _summary(created=True)
 
 
@@ -134,6 +137,8 @@ def _delete_demo(org: Organization) -> None:
         for name in (video, resource)
         if name
     ]
+    recordings = LiveSession.objects.filter(org=org).values_list("recording_file", flat=True)
+    files += [name for name in recordings if name]
     org.delete()
 
     def delete_files() -> None:

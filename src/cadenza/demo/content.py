@@ -1,7 +1,7 @@
 """The demo course: "Sepsis Recognition and the Hour-1 Bundle", built through course actions.
 
-Clinical staff work through self-paced modules before a live simulation session; the third
-module is where that session will sit once live sessions exist. The media (a short video
+Clinical staff work through self-paced modules before a live simulation session; the fourth
+module, with the live sessions, is added by ``demo.live``. The media (a short video
 lecture and a PDF checklist) ship in ``cadenza/demo/assets`` and are copied into the media
 storage, so the demo never downloads anything.
 """
@@ -124,9 +124,10 @@ Well done for getting this far. The last part of the programme is a **live simul
 session**: a deteriorating patient on a high-fidelity manikin, with Dr. Okafor and the
 sepsis team, where you run the Hour-1 bundle against the clock.
 
-The live simulation session arrives with the live-sessions feature: once it is switched on,
-this module lists the sessions you can book, shown in your own time zone. Until then, your
-educator will send you a date.
+The next module, **Live simulation**, lists the live sessions in your own time zone: the
+recorded briefing on the team's roles (watch its replay if you missed it), the weekly Q&A
+webinar, and the simulation itself. Join from the session page, or add them all to your
+calendar.
 
 Before the session, make sure you have:
 

@@ -1,5 +1,6 @@
-"""Learner pages (dashboard, outline, units, knowledge checks) and the instructor's views of
-learners' progress and questions. Mounted under /o/<org_slug>/."""
+"""Learner pages (outline, units, knowledge checks) and the instructor's views of learners'
+progress and questions. Mounted under /o/<org_slug>/. The dashboard, which also lists live
+sessions, is ``web``'s (web/urls.py)."""
 
 from django.urls import URLPattern, URLResolver, path
 
@@ -9,7 +10,6 @@ unit = "courses/<slug:course_slug>/units/<int:unit_id>/"
 questions = "teach/courses/<slug:course_slug>/units/<int:unit_id>/questions/"
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("", learner.dashboard, name="dashboard"),
     path("courses/<slug:course_slug>/", learner.course_outline, name="course_outline"),
     path("courses/<slug:course_slug>/enrol/", learner.self_enrol, name="course_enrol"),
     path("courses/<slug:course_slug>/continue/", learner.continue_course, name="course_continue"),

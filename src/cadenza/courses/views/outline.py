@@ -158,10 +158,16 @@ def module_delete(
 @login_required
 @require_http_methods(["GET", "POST"])
 def unit_new(request: HttpRequest, org_slug: str, course_slug: str, module_id: int) -> HttpResponse:
-    """Add a unit of ``?kind=`` (video, reading, resource, knowledge_check) to a module."""
+    """Add a unit of ``?kind=`` (video, reading, resource, knowledge_check) to a module. A
+    live session is scheduled on its own page (``live_schedule_new``, by URL name: courses
+    does not import live)."""
     ctx, course = _authoring(request, org_slug, course_slug)
     module = access_module(ctx, course=course, module_id=module_id)
     kind = request.GET.get("kind", "")
+    if kind == UnitKind.LIVE_SESSION:
+        return redirect(
+            "live_schedule_new", org_slug=ctx.org.slug, course_slug=course.slug, module_id=module.pk
+        )
     if kind not in UNIT_FORMS:
         return _bad_request(request, "Choose a kind of unit: " + ", ".join(UNIT_FORMS) + ".")
     form = UNIT_FORMS[kind](posted(request), request.FILES or None)
@@ -195,8 +201,13 @@ def unit_new(request: HttpRequest, org_slug: str, course_slug: str, module_id: i
 @login_required
 @require_http_methods(["GET", "POST"])
 def unit_edit(request: HttpRequest, org_slug: str, course_slug: str, unit_id: int) -> HttpResponse:
+    """Edit a unit; a live-session unit is edited through its sessions (``live_unit_sessions``)."""
     ctx, course = _authoring(request, org_slug, course_slug)
     unit = access_unit(ctx, course=course, unit_id=unit_id)
+    if unit.kind == UnitKind.LIVE_SESSION:
+        return redirect(
+            "live_unit_sessions", org_slug=ctx.org.slug, course_slug=course.slug, unit_id=unit.pk
+        )
     form = UNIT_FORMS[unit.kind](posted(request), request.FILES or None, unit=unit)
     preview = request.method == "POST" and "preview" in request.POST
     if request.method == "POST" and not preview and form.is_valid():

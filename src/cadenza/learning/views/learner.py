@@ -1,4 +1,4 @@
-"""The learner's pages: dashboard, course outline, enrolling, unit pages and their endpoints.
+"""The learner's pages: course outline, enrolling, unit pages and their endpoints.
 
 Every view resolves the organization with ``access_org`` and the course and unit with
 ``access_course`` / ``access_unit``: another organization's object, a draft or a unit of a
@@ -40,9 +40,6 @@ from cadenza.learning.selectors.progress import (
     course_outline as course_outline_selector,
 )
 from cadenza.learning.selectors.progress import (
-    dashboard as dashboard_selector,
-)
-from cadenza.learning.selectors.progress import (
     records_progress,
     unit_navigation,
     unit_to_continue,
@@ -58,15 +55,6 @@ _REPORT_FIELDS = ("active_seconds", "position_seconds", "played_seconds", "durat
 def _org(request: HttpRequest, org_slug: str) -> OrgContext:
     assert isinstance(request.user, User)
     return access_org(user=request.user, slug=org_slug)
-
-
-@login_required
-@require_GET
-def dashboard(request: HttpRequest, org_slug: str) -> HttpResponse:
-    """My courses with progress and a link to continue each."""
-    ctx = _org(request, org_slug)
-    entries = dashboard_selector(ctx)
-    return render(request, "learning/dashboard.html", {"ctx": ctx, "entries": entries})
 
 
 @login_required

@@ -15,7 +15,8 @@ from cadenza.demo.builder import DemoConflict, DemoSummary, build_demo
 class Command(BaseCommand):
     help = (
         "Create the demo organization, Riverside General Hospital: staff, 30 learners in eight "
-        "time zones and a sepsis course with two weeks of progress. Safe to run again."
+        "time zones and a sepsis course with two weeks of progress and live sessions (one past "
+        "with its replay, a weekly webinar, an upcoming simulation). Safe to run again."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
