@@ -168,7 +168,10 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # redis-py 8 reads with a 5 s socket timeout, the same as channels-redis's
+            # blocking pop: every idle channel then fails with "Timeout reading". A longer
+            # socket timeout keeps the blocking pop the one that times out.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}]},
         }
     }
 else:
