@@ -9,9 +9,16 @@ import pytest
 from channels.db import database_sync_to_async
 from django.db import transaction
 
+from cadenza.live import events
 from cadenza.live import hub as hub_module
 from cadenza.live.actions.room_chat import post_chat_message
 from cadenza.live.models import ChatMessage, RoomEvent
+from cadenza.live.providers.builtin_signalling import (
+    RTC_ANSWER,
+    SIGNAL_TYPES,
+    IceMessage,
+    SessionDescription,
+)
 from tests.live.conftest import Classroom, Room, ctx_of, stored_events
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
@@ -223,3 +230,65 @@ async def test_video_signalling_reaches_only_its_recipient_with_the_sender_set_b
         '"sdp" must be a session description starting with "v=0".'
     )
     assert await database_sync_to_async(RoomEvent.objects.count)() == 0
+
+
+async def test_video_signalling_stays_within_each_part_of_the_room(
+    classroom: Classroom, room: Room
+) -> None:
+    ada, _ = await room.join(classroom.ada, classroom.session)
+    bob, _ = await room.join(classroom.bob, classroom.session)
+    host, _ = await room.join(classroom.host, classroom.session)
+    plan = [
+        {"name": "Triage", "members": [classroom.ada.pk]},
+        {"name": "Fluids", "members": [classroom.bob.pk]},
+    ]
+    assert (await host.write("breakouts.start", rooms=plan))["seq"] == 1
+    sdp = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+    refusal = {
+        "type": "error",
+        "detail": "That person is in another part of the room (each breakout room has its own "
+        "video).",
+    }
+    await ada.send({"type": "live.rtc.offer", "to": classroom.bob.pk, "sdp": sdp})
+    assert await ada.events("error") == refusal
+    await host.send({"type": "live.rtc.ice", "to": classroom.ada.pk, "candidate": None})
+    assert await host.events("error") == refusal
+    assert (await bob.events("live.breakouts.started"))["seq"] == 1
+    assert await bob.nothing_more(0.2)
+
+    assert (await host.write("breakouts.close"))["seq"] == 2
+    await ada.send({"type": "live.rtc.offer", "to": classroom.bob.pk, "sdp": sdp})
+    assert (await bob.events("live.rtc.offer"))["from"] == classroom.ada.pk
+    await host.send({"type": "live.rtc.ice", "to": classroom.ada.pk, "candidate": None})
+    assert await ada.events("live.rtc.ice") == {
+        "type": "live.rtc.ice",
+        "from": classroom.host.pk,
+        "to": classroom.ada.pk,
+        "candidate": None,
+    }
+    assert await database_sync_to_async(stored_events)(classroom.session) == [
+        (1, "live.breakouts.started"),
+        (2, "live.breakouts.closed"),
+    ]
+
+
+def _documented(doc: str) -> str:
+    return " ".join(doc.split())
+
+
+def _shape(frame: dict[str, object]) -> str:
+    return "``{" + ", ".join(f'"{key}"' for key in frame if key != "type") + "}``"
+
+
+async def test_the_protocol_documents_the_signalling_frames_in_both_directions() -> None:
+    client_part, server_part = _documented(events.__doc__ or "").split("Server -> client")
+    offer = SessionDescription(type=RTC_ANSWER, from_user_id=3, to_user_id=8, sdp="v=0").frame()
+    ice = IceMessage(from_user_id=3, to_user_id=8, candidate=None).frame()
+    for kind in SIGNAL_TYPES:
+        assert kind in client_part
+        assert kind in server_part
+    assert f"``live.rtc.offer`` / ``live.rtc.answer`` {_shape(offer)}" in server_part
+    assert f"``live.rtc.ice`` {_shape(ice)}" in server_part
+    assert '"to": user_id, "sdp": "v=0..."' in client_part
+    assert '"to": user_id, "candidate": {"candidate", "sdpMid",' in client_part
+    assert "rtc.signal" not in client_part + server_part

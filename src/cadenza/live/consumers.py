@@ -8,16 +8,22 @@ and opens its presence interval. ``hello`` replays what the client missed (or se
 snapshot); then a writer task sends the hub's frames from the connection's bounded queue.
 Client writes are parsed, re-authorized and handed to one action by ``room_commands``.
 The protocol is documented in ``cadenza.live.events``.
+
+Leaving is guaranteed: a send to a socket the client already closed is dropped (ASGI servers
+raise an ``OSError`` there, which would end the consumer before it ever handled
+``websocket.disconnect``), and whatever ends the consumer (disconnect, an error, the server
+cancelling it) runs ``_depart`` once: presence is counted down and broadcast, the socket
+leaves the hub, and its presence interval is closed, each step regardless of the others.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -44,6 +50,7 @@ from cadenza.live.selectors.room import (
     RoomAccess,
     access_room,
     events_after,
+    in_same_room_part,
     person,
     room_snapshot,
 )
@@ -89,6 +96,38 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     connection: RoomConnection
     hub: RoomHub
 
+    async def __call__(
+        self,
+        scope: dict[str, Any],
+        receive: Callable[[], Awaitable[dict[str, Any]]],
+        send: Callable[[dict[str, Any]], Awaitable[None]],
+    ) -> None:
+        self.gone = False
+        self.departed = False
+        self.arrived = False
+        try:
+            await super().__call__(scope, receive, self._guarded(send))
+        finally:
+            # Shielded: a server cancelling the consumer must not cut the departure short.
+            await asyncio.shield(self._depart())
+
+    def _guarded(
+        self, send: Callable[[dict[str, Any]], Awaitable[None]]
+    ) -> Callable[[dict[str, Any]], Awaitable[None]]:
+        """The server's ``send``, made harmless once the client is gone: the server raises an
+        ``OSError`` (uvicorn's ``ClientDisconnected``) for a frame to a closed socket, and the
+        ``websocket.disconnect`` it has queued must still be handled."""
+
+        async def guarded(message: dict[str, Any]) -> None:
+            if self.gone:
+                return
+            try:
+                await send(message)
+            except OSError:
+                self.gone = True
+
+        return guarded
+
     async def connect(self) -> None:
         self.session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
         self.tasks: list[asyncio.Task[None]] = []
@@ -112,24 +151,46 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         await self.accept()
         await database_sync_to_async(_join_attendance)(self.access, self.connection_id)
         first, count = await self.hub.arrive(self.connection)
+        self.arrived = True
         if first:
             await self._presence("joined", count)
         self.tasks.append(asyncio.create_task(self._heartbeat()))
 
     async def disconnect(self, code: int) -> None:
-        if not hasattr(self, "connection"):
+        await self._depart()
+
+    async def _depart(self) -> None:
+        """Leave the room once, each step whatever happened to the one before: stop the
+        socket's tasks; count the person out and tell the room (before the socket leaves the
+        hub, so the count is the room's); leave the hub and the person's group; close the
+        presence interval in the database (``leave_room`` is idempotent)."""
+        if getattr(self, "departed", True) or not hasattr(self, "connection"):
             return
+        self.departed = True
+        connection = self.connection
         for task in self.tasks:
             task.cancel()
-        await self.hub.leave(self.connection)
-        last, count = await self.hub.depart(self.connection)
-        if last:
-            await self._presence("left", count)
-        await self.channel_layer.group_discard(
-            person_group(self.access.ctx.user.pk), self.channel_name
-        )
-        await database_sync_to_async(_leave_attendance)(self.connection_id)
-        del self.connection
+        if self.arrived:
+            try:
+                last, count = await self.hub.depart(connection)
+                if last:
+                    await self._presence("left", count)
+            except Exception:
+                log.exception("room presence: departure not counted in session %s", self.session_id)
+        try:
+            await self.hub.leave(connection)
+        except Exception:
+            log.exception("room hub: socket not unregistered in session %s", self.session_id)
+        try:
+            await self.channel_layer.group_discard(
+                person_group(self.access.ctx.user.pk), self.channel_name
+            )
+        except Exception:
+            log.exception("room: person group not left in session %s", self.session_id)
+        try:
+            await database_sync_to_async(_leave_attendance)(self.connection_id)
+        except Exception:
+            log.exception("room attendance: interval not closed in session %s", self.session_id)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         try:
@@ -165,7 +226,8 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     async def _catch_up(self, after: int) -> None:
         replay = await database_sync_to_async(events_after)(self.access, after=after)
         if replay is None:
-            snapshot = await database_sync_to_async(room_snapshot)(self.access)
+            present = await self.hub.present(self.session_id)
+            snapshot = await database_sync_to_async(room_snapshot)(self.access, present=present)
             await self.send(text_data=encode_json(snapshot))
             self.connection.sent_seq = int(snapshot["seq"])
         else:
@@ -235,8 +297,10 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             state="joined" if state == "joined" else "left",
             count=count,
         )
-        with contextlib.suppress(Exception):
+        try:
             await self.hub.broadcast_ephemeral(session_id=self.session_id, frame=frame.encode())
+        except Exception:
+            log.warning("room presence: %s not broadcast in session %s", state, self.session_id)
 
     async def _typing(self) -> None:
         now = time.monotonic()
@@ -253,6 +317,17 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             signal = parse_signal(data, sender_id=self.access.ctx.user.pk)
         except SignalError as error:
             await self.send(text_data=error_frame(detail=error.detail))
+            return
+        same_part = await database_sync_to_async(in_same_room_part)(
+            self.access.session, user_id=signal.from_user_id, other_id=signal.to_user_id
+        )
+        if not same_part:
+            await self.send(
+                text_data=error_frame(
+                    detail="That person is in another part of the room (each breakout room "
+                    "has its own video)."
+                )
+            )
             return
         await self.channel_layer.group_send(
             person_group(signal.to_user_id),

@@ -6,11 +6,14 @@ Client -> server
     ``{"type": "hello", "last_seq": N}``  first frame after connecting (N = 0: never connected)
     ``{"type": "ping"}``                  answered with ``{"type": "pong"}``
     ``{"type": "typing"}``                ephemeral, relayed as ``live.typing``
-    ``{"type": "live.rtc.offer" | "live.rtc.answer" | "live.rtc.ice", "to": user_id, ...}``
-                                          built-in video signalling (see
-                                          ``providers.builtin_signalling``), relayed to that
-                                          person's sockets in this session with ``from``;
-                                          never stored
+    Built-in video signalling (``providers.builtin_signalling.parse_signal``), never stored:
+      ``{"type": "live.rtc.offer" | "live.rtc.answer", "to": user_id, "sdp": "v=0..."}``
+      ``{"type": "live.rtc.ice", "to": user_id, "candidate": {"candidate", "sdpMid",
+      "sdpMLineIndex", "usernameFragment"} | null}``  (null: end of candidates)
+      each with an optional ``client_event_id`` (ignored, no ack). Relayed to the recipient's
+      sockets in this session only when both are in the same part of the room (the main
+      room, or the same open breakout room); otherwise, or when malformed, the sender gets
+      an error frame without ``client_event_id``.
     Writes, each with ``"client_event_id": "<uuid>"`` (at most 64 characters):
       ``chat.post`` body, to?: user_id (private), breakout_id?: int (hosts only)
       ``chat.delete`` message_id          ``chat.lock`` / ``chat.unlock``
@@ -33,14 +36,21 @@ Server -> client
     with the same id gets the same ack and changes nothing.
     ``{"type": "error", "client_event_id"?, "detail"}`` the write was refused; nothing stored.
     ``{"type": "room.snapshot", "seq", "session", "me", "chat", "questions", "polls",
-    "hands", "breakouts", "muted"}`` the whole visible state as of ``seq`` (answer to
-    ``hello`` with N = 0 or too far behind, and after a connection fell behind).
+    "hands", "breakouts", "muted", "present", "now"}`` the whole visible state as of ``seq``
+    (answer to ``hello`` with N = 0 or too far behind, and after a connection fell behind).
+    ``present`` is ``[{"user_id", "name"}]``, the people in the room now (one per person
+    however many tabs, the person receiving it included, ordered by name), from the room
+    hub's ephemeral presence (not the database); later ``live.presence`` frames update it.
+    ``now`` is the server's clock (ISO 8601) for countdowns.
     ``{"type": "room.caught_up", "seq"}`` the replay after ``hello`` is complete.
     ``{"type": "ping"}`` every ~25 s; ``{"type": "pong"}``.
     Durable events (below), each with ``"seq"``: numbered per session with no gap; a person
     receives the ones their audience allows (a private message, a breakout room's chat), so
     the numbers a client sees may skip, but it never misses one it may see.
-    Ephemeral frames (no ``seq``, never stored): ``live.presence``, ``live.typing``.
+    Ephemeral frames (no ``seq``, never stored): ``live.presence``, ``live.typing``, and the
+    signalling frames relayed from another participant: ``live.rtc.offer`` /
+    ``live.rtc.answer`` ``{"from", "to", "sdp"}`` and ``live.rtc.ice`` ``{"from", "to",
+    "candidate"}``, ``from`` set by the server.
 
 Audience: an empty list means everyone in the room; otherwise user ids plus the tokens
 ``"hosts"`` (hosts and organization admins) and ``"peers"`` (everyone else).

@@ -171,6 +171,16 @@ class RoomHub:
         """Count a person out: (whether this was their last socket in the room, people present)."""
         return await self._count(connection, -1)
 
+    async def present(self, session_id: int) -> list[int]:
+        """The people present in the room now (user ids, ascending): one per person, however
+        many tabs, on every server (the Redis hash) or in this process."""
+        if self.redis_url:
+            key = f"{self.prefix}:live-presence:{session_id}"
+            raw = await self._client().hkeys(key)
+            return sorted(int(user_id) for user_id in raw)
+        room = self._rooms.get(session_id)
+        return sorted(room.people) if room is not None else []
+
     def local_connections(self, session_id: int) -> int:
         room = self._rooms.get(session_id)
         return len(room.connections) if room is not None else 0

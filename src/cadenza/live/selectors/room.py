@@ -6,6 +6,7 @@ missed through ``events_between`` (one read for the whole process, not one per l
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -224,11 +225,35 @@ def breakout_of(session: LiveSession, user_id: int) -> BreakoutRoom | None:
     return assignment.room if assignment is not None else None
 
 
-def room_snapshot(access: RoomAccess) -> dict[str, Any]:
+def in_same_room_part(session: LiveSession, *, user_id: int, other_id: int) -> bool:
+    """Whether two people are in the same part of the room: both in the main room, or both
+    in the same open breakout room. Built-in video connects only such people (each breakout
+    room has its own video), so the consumer refuses a signal across parts."""
+    rooms = dict(
+        BreakoutAssignment.objects.filter(
+            session=session,
+            user_id__in=[user_id, other_id],
+            room__opened_at__isnull=False,
+            room__closed_at__isnull=True,
+        ).values_list("user_id", "room_id")
+    )
+    return rooms.get(user_id) == rooms.get(other_id)
+
+
+def present_people(user_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """The snapshot's ``present``: the people the room hub counts as present (its ids are
+    ephemeral presence, not the database's intervals), by name."""
+    users = User.objects.filter(pk__in=list(user_ids))
+    people = sorted((person(user) for user in users), key=lambda p: (p.name, p.user_id))
+    return [plain(p) for p in people]
+
+
+def room_snapshot(access: RoomAccess, *, present: Sequence[int] = ()) -> dict[str, Any]:
     """Everything the person may see in the room now, as of the returned ``seq``.
 
     Chat and questions carry their own event number and are cut at ``seq``; polls and hands
     are state whose later events carry absolute values, so applying them again is harmless.
+    ``present`` is the user ids the room hub counts as present now (people, not tabs).
     """
     session, user, host = access.session, access.ctx.user, access.is_moderator
     seq = room_last_seq(session.pk)
@@ -336,5 +361,6 @@ def room_snapshot(access: RoomAccess) -> dict[str, Any]:
             "ends_at": iso(ends_at) or None,
         },
         "muted": muted,
+        "present": present_people(present),
         "now": iso(timezone.now()),
     }
