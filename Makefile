@@ -7,7 +7,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_ENV := CADENZA_TESTING=1 CADENZA_DATA_DIR=$(CURDIR)/.test-data HUEY_IMMEDIATE=1 DEBUG=0 CADENZA_HTTPS=0
 DEMO_ENV := CADENZA_DATA_DIR=$(CURDIR)/data DEBUG=0 CADENZA_HTTPS=0
 
-.PHONY: install demo serve test lint test-suite test-postgres bench bench-pages clean
+.PHONY: install demo serve test lint test-suite test-postgres bench bench-pages bench-live clean
 
 $(STAMP): pyproject.toml requirements/constraints.txt scripts/ensure-venv.sh
 	PY=$(PY) VENV=$(VENV) sh scripts/ensure-venv.sh
@@ -45,6 +45,16 @@ test-postgres: install
 # runs it on PostgreSQL (a database it drops and creates). BENCH_ARGS="--clients 8 --duration 5".
 bench-pages: install
 	$(BIN)/python bench/pages.py $(BENCH_ARGS)
+
+# The live room against a bare Channels group and a bare Node `ws` room (docs/performance.md);
+# needs PostgreSQL and Redis on 127.0.0.1 (drops and creates cadenza_bench_live). Node is
+# optional. BENCH_LIVE_ARGS="--scenarios smoke" for a quick check; see bench/live/run.py -h.
+bench-live: install
+	@if command -v node >/dev/null 2>&1; then \
+		cd bench/live/node && npm ci --no-audit --no-fund --silent; \
+	else echo "node is not installed: the Node ws baseline will be skipped"; fi
+	ulimit -n 65536 2>/dev/null || ulimit -n $$(ulimit -Hn); \
+		$(BIN)/python bench/live/run.py $(BENCH_LIVE_ARGS)
 
 clean:
 	rm -rf $(VENV) .test-data .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The bare Channels baseline of ``make bench-live``: one group, ``group_send`` per message."""
