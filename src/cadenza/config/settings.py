@@ -170,8 +170,12 @@ if REDIS_URL:
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # redis-py 8 reads with a 5 s socket timeout, the same as channels-redis's
             # blocking pop: every idle channel then fails with "Timeout reading". A longer
-            # socket timeout keeps the blocking pop the one that times out.
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}]},
+            # socket timeout keeps the blocking pop the one that times out. The prefix keeps
+            # two installs (or test runs) on one Redis out of each other's groups.
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
+                "prefix": f"{LIVE_HUB_PREFIX}:asgi",
+            },
         }
     }
 else:

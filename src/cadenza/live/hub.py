@@ -42,6 +42,17 @@ RESYNC = -1
 
 _CATCH_UP = -2
 
+REDIS_OPTIONS: dict[str, Any] = {
+    "socket_timeout": 10.0,
+    "socket_connect_timeout": 5.0,
+    "socket_keepalive": True,
+    "health_check_interval": 15,
+}
+"""Explicit Redis client settings for the hub and the publisher, not redis-py's defaults (8.x
+reads with a 5 s socket timeout). The subscriber waits with its own short read timeout, so the
+socket timeout only bounds commands; the health check pings a connection idle for 15 s before
+it is used (and the subscription every 15 s), so a dropped connection is noticed and rebuilt."""
+
 
 def hub_prefix() -> str:
     """The key prefix of the room channels (distinct per install or test run)."""
@@ -239,7 +250,7 @@ class RoomHub:
 
     def _client(self) -> aioredis.Redis:
         if self._redis is None:
-            self._redis = aioredis.Redis.from_url(self.redis_url)
+            self._redis = aioredis.Redis.from_url(self.redis_url, **REDIS_OPTIONS)
         return self._redis
 
     async def _open(self, room: _Room) -> None:
@@ -280,14 +291,24 @@ class RoomHub:
                     room.inbox.put_nowait((_CATCH_UP, (), ""))
             if message is None:
                 continue
-            channel = message["channel"].decode()
-            if message["type"] == "subscribe":
-                confirmed = self._subscribed.get(channel)
-                if confirmed is not None:
-                    confirmed.set()
-            elif message["type"] == "message":
-                session_id = int(channel.rsplit(":", 1)[1])
-                self.receive(session_id, message["data"].decode())
+            try:
+                self._handle(message)
+            except Exception:
+                log.exception("room hub: unreadable pub/sub message %r", message)
+
+    def _handle(self, message: dict[str, Any]) -> None:
+        """One pub/sub message: a subscription confirmed, or a room's message (anything else,
+        such as a health check's pong, is ignored)."""
+        if message["type"] not in ("subscribe", "message"):
+            return
+        channel = message["channel"].decode()
+        if message["type"] == "subscribe":
+            confirmed = self._subscribed.get(channel)
+            if confirmed is not None:
+                confirmed.set()
+        else:
+            session_id = int(channel.rsplit(":", 1)[1])
+            self.receive(session_id, message["data"].decode())
 
     async def _run_room(self, room: _Room) -> None:
         await room.ready.wait()
@@ -388,7 +409,7 @@ def publish_event(
     try:
         client = _sync_clients.get(url)
         if client is None:
-            client = _sync_clients[url] = redis.Redis.from_url(url)
+            client = _sync_clients[url] = redis.Redis.from_url(url, **REDIS_OPTIONS)
         client.publish(room_channel(hub_prefix(), session_id), text)
     except redis.RedisError:
         log.warning("room hub: could not publish event %s of session %s", seq, session_id)
