@@ -93,6 +93,11 @@ def _database() -> dict[str, Any]:
                 "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
+            # The test database is a file, not Django's in-memory default: an in-memory
+            # database is one connection shared by the browser tests' server threads, and
+            # two concurrent requests (an autosave and a progress report) then break each
+            # other's transactions. A file gives each thread its own connection, as in use.
+            "TEST": {"NAME": str(DATA_DIR / "test-cadenza.sqlite3")},
         }
     config: dict[str, Any] = dict(dj_database_url.parse(url))
     if config["ENGINE"] == "django.db.backends.postgresql":
