@@ -261,6 +261,9 @@ async def room(settings: Settings) -> AsyncIterator[Room]:
     """Room clients against the in-process hub (no Redis), closed and reset afterwards."""
     settings.REDIS_URL = ""
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # Presence frames at most every 50 ms and a sweep every 200 ms: the tests wait for them.
+    settings.LIVE_PRESENCE_INTERVAL = 0.05
+    settings.LIVE_SWEEP_SECONDS = 0.2
     await reset_hub()
     opened = Room()
     yield opened

@@ -88,8 +88,17 @@ def _open_intervals(user: User) -> int:
 def _left(classroom: Classroom, count: int) -> dict[str, Any]:
     return {
         "type": "live.presence",
-        "person": {"user_id": classroom.ada.pk, "name": "Ada"},
-        "state": "left",
+        "joined": [],
+        "left": [{"user_id": classroom.ada.pk, "name": "Ada"}],
+        "count": count,
+    }
+
+
+def _ada_joined(classroom: Classroom, count: int) -> dict[str, Any]:
+    return {
+        "type": "live.presence",
+        "joined": [{"user_id": classroom.ada.pk, "name": "Ada"}],
+        "left": [],
         "count": count,
     }
 
@@ -115,7 +124,7 @@ async def test_a_tab_closed_while_the_server_answers_it_still_leaves_the_room(
 ) -> None:
     host = await _watching_host(classroom, room)
     ada = await closing_client(room, classroom.ada, classroom.session)
-    assert (await host.events("live.presence"))["state"] == "joined"
+    assert await host.events("live.presence") == _ada_joined(classroom, 2)
     await ada.client.send(last_frame)
     await ada.close_abruptly()
     assert await host.events("live.presence") == _left(classroom, 1)
@@ -146,7 +155,7 @@ async def test_leaving_is_broadcast_when_closing_the_presence_interval_fails(
 ) -> None:
     host = await _watching_host(classroom, room)
     ada, _ = await room.join(classroom.ada, classroom.session)
-    assert (await host.events("live.presence"))["state"] == "joined"
+    assert await host.events("live.presence") == _ada_joined(classroom, 2)
 
     def database_down(connection_id: str) -> None:
         raise RuntimeError("the database went away")
@@ -208,4 +217,6 @@ async def test_the_protocol_documents_every_key_of_the_snapshot(
     documented = " ".join((events.__doc__ or "").split())
     head = documented.split('``{"type": "room.snapshot", ')[1].split("}``")[0]
     assert ["type", *(key.strip('" ') for key in head.split(","))] == list(frames[0])
-    assert '``present`` is ``[{"user_id", "name"}]``' in documented
+    assert '``present`` (``[{"user_id", "name"}]``, by name) lists up to ``PRESENT_LISTED``' in (
+        documented
+    )

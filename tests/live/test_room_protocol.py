@@ -9,7 +9,7 @@ import pytest
 from channels.db import database_sync_to_async
 from django.db import transaction
 
-from cadenza.live import events
+from cadenza.live import events, hub_wire
 from cadenza.live import hub as hub_module
 from cadenza.live.actions.room_chat import post_chat_message
 from cadenza.live.models import ChatMessage, RoomEvent
@@ -146,7 +146,7 @@ async def test_ping_is_answered_and_bad_frames_get_a_clear_error(
 async def test_the_server_pings_on_its_heartbeat(
     classroom: Classroom, room: Room, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("cadenza.live.consumers.RoomConsumer.heartbeat_seconds", 0.1)
+    monkeypatch.setattr("cadenza.live.room_sweep.HEARTBEAT_SECONDS", 0.2)
     ada, _ = await room.join(classroom.ada, classroom.session)
     assert await ada.events("ping", timeout=3) == {"type": "ping"}
 
@@ -176,7 +176,7 @@ async def test_a_slow_reader_whose_queue_overflows_resyncs_without_loss(
     await database_sync_to_async(_post_many)(classroom, 2, 11)
     # Ten events reach the hub in one burst, before the slow socket's writer can run.
     for message in held:
-        hub.receive(classroom.session.pk, hub_module.wire_message(**_wire_args(message)))
+        hub.receive(classroom.session.pk, hub_wire.wire_message(**_wire_args(message)))
 
     frames = await slow.until("room.caught_up")
     assert connection.overflows == 1
@@ -195,7 +195,7 @@ async def test_the_hub_fills_a_gap_with_one_read_for_all_its_listeners(
 ) -> None:
     ada, _ = await room.join(classroom.ada, classroom.session)
     bob, _ = await room.join(classroom.bob, classroom.session)
-    original = hub_module.publish_event
+    original = hub_wire.publish_event
 
     def lose_the_second(**message: Any) -> None:
         if message["seq"] != 2:

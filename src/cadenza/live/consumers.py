@@ -2,12 +2,19 @@
 
 Connect: session cookie (``AuthMiddlewareStack``), Origin (``AllowedHostsOriginValidator``)
 and ``access_room`` (session -> organization -> membership -> enrolment; removed people
-refused) are checked before the handshake is accepted. The socket registers with this
-process's room hub, joins its person's channel-layer group (so revoking access closes it),
-and opens its presence interval. ``hello`` replays what the client missed (or sends a
+refused), then for learners the lobby (not before it opens) and the session's capacity, are
+checked before the handshake is accepted. The socket registers with this process's room hub
+(whose sweep re-checks admission every few seconds and closes the socket when it is lost),
+joins its person's channel-layer group (so a host's removal closes it at once), and opens its
+presence interval. ``hello`` replays what the client missed (or sends a
 snapshot); then a writer task sends the hub's frames from the connection's bounded queue.
 Client writes are parsed, re-authorized and handed to one action by ``room_commands``.
 The protocol is documented in ``cadenza.live.events``.
+
+Every database call goes through ``in_database_thread`` (on PostgreSQL, the loop's worker
+threads over the connection pool, so a chat write never queues behind another socket's join),
+and incoming frames skip Channels' per-message ``close_old_connections`` thread hop (our calls
+close their connections themselves).
 
 Leaving is guaranteed: a send to a socket the client already closed is dropped (ASGI servers
 raise an ``OSError`` there, which would end the consumer before it ever handled
@@ -26,27 +33,28 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.consumer import get_handler_name
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
 from cadenza.live.actions.room_events import RoomRefusal
 from cadenza.live.actions.room_moderation import person_group
+from cadenza.live.database import in_database_thread
 from cadenza.live.events import (
-    PING,
     PONG,
-    PresenceChanged,
     Typing,
     ack_frame,
     caught_up_frame,
     encode_json,
     error_frame,
 )
-from cadenza.live.hub import RESYNC, RoomConnection, RoomHub, get_hub
+from cadenza.live.hub import RoomHub, get_hub
 from cadenza.live.room_commands import CommandError, perform
+from cadenza.live.room_connection import RESYNC, RoomConnection
 from cadenza.live.selectors.room import (
+    PRESENT_LISTED,
     RoomAccess,
     access_room,
     events_after,
@@ -54,10 +62,13 @@ from cadenza.live.selectors.room import (
     person,
     room_snapshot,
 )
+from cadenza.live.selectors.stage import learners_may_enter
 
 log = logging.getLogger(__name__)
 
 CLOSE_FORBIDDEN = 4403
+CLOSE_ROOM_FULL = 4429
+"""The room has as many people as its capacity; the client tries again later."""
 TYPING_INTERVAL = 2.0
 
 
@@ -75,22 +86,8 @@ def _leave_attendance(connection_id: str) -> None:
     leave_room(connection_id=connection_id, at=timezone.now())
 
 
-def _still_admitted(access: RoomAccess, connection_id: str) -> bool:
-    """The heartbeat's check: access not lost (removed, un-enrolled); presence kept alive."""
-    try:
-        access_room(user=access.ctx.user, session_id=access.session.pk)
-    except (Http404, PermissionDenied):
-        return False
-    from cadenza.live.actions.attendance import note_presence_heartbeat
-
-    note_presence_heartbeat(connection_ids=[connection_id], at=timezone.now())
-    return True
-
-
 class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     """One participant's socket in one session's room."""
-
-    heartbeat_seconds = 25.0
 
     access: RoomAccess
     connection: RoomConnection
@@ -128,33 +125,65 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
 
         return guarded
 
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Channels' dispatch without its ``close_old_connections`` hop before every handler:
+        that hop queued each incoming frame behind the process's database thread, and every
+        database call here closes its connections itself (``in_database_thread``)."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
     async def connect(self) -> None:
         self.session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
         self.tasks: list[asyncio.Task[None]] = []
         self.helloed = False
         self.last_typing = 0.0
         try:
-            self.access = await database_sync_to_async(access_room)(
+            self.access = await in_database_thread(access_room)(
                 user=self.scope.get("user"), session_id=self.session_id
             )
         except (Http404, PermissionDenied, AttributeError):
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        self.connection_id = uuid.uuid4().hex
         self.hub = get_hub()
+        refusal = await self._refusal()
+        if refusal is not None:
+            await self.close(code=refusal)
+            return
+        self.connection_id = uuid.uuid4().hex
         self.connection = await self.hub.join(
             session_id=self.session_id,
-            user_id=self.access.ctx.user.pk,
+            person=person(self.access.ctx.user),
             is_moderator=self.access.is_moderator,
+            connection_id=self.connection_id,
+            on_revoked=self._revoked,
         )
         await self.channel_layer.group_add(person_group(self.access.ctx.user.pk), self.channel_name)
         await self.accept()
-        await database_sync_to_async(_join_attendance)(self.access, self.connection_id)
-        first, count = await self.hub.arrive(self.connection)
+        await in_database_thread(_join_attendance)(self.access, self.connection_id)
+        await self.hub.arrive(self.connection)
         self.arrived = True
-        if first:
-            await self._presence("joined", count)
-        self.tasks.append(asyncio.create_task(self._heartbeat()))
+
+    async def _refusal(self) -> int | None:
+        """Why a learner may not come in now (a close code), or None. Hosts and admins always
+        may: they prepare the room before the lobby opens, and a full room still needs them."""
+        if self.access.is_moderator:
+            return None
+        session = self.access.session
+        if not learners_may_enter(session, now=timezone.now()):
+            return CLOSE_FORBIDDEN
+        if session.capacity:
+            counter = self.hub.presence_counter()
+            count = await counter.count(self.session_id)
+            here = await counter.includes(self.session_id, self.access.ctx.user.pk)
+            if count >= session.capacity and not here:
+                return CLOSE_ROOM_FULL
+        return None
+
+    def _revoked(self) -> None:
+        """The hub's sweep found that this person lost access: close the socket."""
+        self.tasks.append(asyncio.create_task(self.close(code=CLOSE_FORBIDDEN)))
 
     async def disconnect(self, code: int) -> None:
         await self._depart()
@@ -172,9 +201,7 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             task.cancel()
         if self.arrived:
             try:
-                last, count = await self.hub.depart(connection)
-                if last:
-                    await self._presence("left", count)
+                await self.hub.depart(connection)
             except Exception:
                 log.exception("room presence: departure not counted in session %s", self.session_id)
         try:
@@ -188,7 +215,7 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         except Exception:
             log.exception("room: person group not left in session %s", self.session_id)
         try:
-            await database_sync_to_async(_leave_attendance)(self.connection_id)
+            await in_database_thread(_leave_attendance)(self.connection_id)
         except Exception:
             log.exception("room attendance: interval not closed in session %s", self.session_id)
 
@@ -224,10 +251,12 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         self.tasks.append(asyncio.create_task(self._write_frames()))
 
     async def _catch_up(self, after: int) -> None:
-        replay = await database_sync_to_async(events_after)(self.access, after=after)
+        replay = await in_database_thread(events_after)(self.access, after=after)
         if replay is None:
-            present = await self.hub.present(self.session_id)
-            snapshot = await database_sync_to_async(room_snapshot)(self.access, present=present)
+            count, present = await self.hub.present(self.session_id, listed=PRESENT_LISTED)
+            snapshot = await in_database_thread(room_snapshot)(
+                self.access, present=present, present_count=count
+            )
             await self.send(text_data=encode_json(snapshot))
             self.connection.sent_seq = int(snapshot["seq"])
         else:
@@ -248,24 +277,13 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
                 if seq:
                     connection.sent_seq = seq
 
-    async def _heartbeat(self) -> None:
-        while True:
-            await asyncio.sleep(self.heartbeat_seconds)
-            admitted = await database_sync_to_async(_still_admitted)(
-                self.access, self.connection_id
-            )
-            if not admitted:
-                await self.close(code=CLOSE_FORBIDDEN)
-                return
-            await self.send(text_data=PING)
-
     # Writing
 
     async def _write(self, data: dict[str, Any]) -> None:
         cid = data.get("client_event_id")
         echo = cid if isinstance(cid, str) else None
         try:
-            seq = await database_sync_to_async(perform)(
+            seq = await in_database_thread(perform)(
                 user=self.access.ctx.user, session_id=self.session_id, data=data
             )
         except Http404:
@@ -289,18 +307,7 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             return
         await self.send(text_data=ack_frame(client_event_id=str(cid), seq=seq))
 
-    # Ephemeral: presence, typing, video signalling
-
-    async def _presence(self, state: str, count: int) -> None:
-        frame = PresenceChanged(
-            person=person(self.access.ctx.user),
-            state="joined" if state == "joined" else "left",
-            count=count,
-        )
-        try:
-            await self.hub.broadcast_ephemeral(session_id=self.session_id, frame=frame.encode())
-        except Exception:
-            log.warning("room presence: %s not broadcast in session %s", state, self.session_id)
+    # Ephemeral: typing, video signalling (presence is the hub's)
 
     async def _typing(self) -> None:
         now = time.monotonic()
@@ -318,7 +325,7 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         except SignalError as error:
             await self.send(text_data=error_frame(detail=error.detail))
             return
-        same_part = await database_sync_to_async(in_same_room_part)(
+        same_part = await in_database_thread(in_same_room_part)(
             self.access.session, user_id=signal.from_user_id, other_id=signal.to_user_id
         )
         if not same_part:

@@ -10,8 +10,11 @@ small bounded queue of each local connection allowed to see it. A connection who
 overflows is marked behind: its queue is emptied and it resyncs from the database by its last
 number, so a slow reader never blocks the room or grows memory without bound.
 
-Message on the wire: ``"<seq>\\n<audience JSON>\\n<frame>"``; ``seq`` 0 is an ephemeral frame
-(presence, typing) that is relayed without a sequence check.
+The wire format is in ``hub_wire``, a socket's queue in ``room_connection``. The hub also
+keeps what is per process rather than per socket: presence (``cadenza.live.presence``: counted
+per person, announced as one coalesced frame per room per ``presence_interval``) and the sweep
+(``cadenza.live.room_sweep``: every few seconds one admission check per room, every ~25 s one
+heartbeat write for all of the process's sockets and a ping to each).
 """
 
 from __future__ import annotations
@@ -20,92 +23,42 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Literal
 
-import redis
 import redis.asyncio as aioredis
-from channels.db import database_sync_to_async
 from django.conf import settings
 
-from cadenza.live.events import AudienceMember, may_see
+from cadenza.live.database import in_database_thread
+from cadenza.live.events import AudienceMember, Person, PresenceChanged, may_see
+from cadenza.live.hub_subscriber import RoomSubscriber
+from cadenza.live.hub_wire import REDIS_OPTIONS, hub_prefix, room_channel, wire_message
+from cadenza.live.presence import PresenceBatch, PresenceCounter
+from cadenza.live.room_connection import QUEUE_SIZE, RoomConnection
 from cadenza.live.selectors.room import events_between, room_last_seq
 
 log = logging.getLogger(__name__)
 
-QUEUE_SIZE = 256
-"""Frames buffered per connection before it is marked behind and resyncs from the database."""
+PRESENCE_INTERVAL = 1.0
+"""Seconds between two ``live.presence`` frames of one room from one process (the first
+change after a quiet interval goes out at once)."""
 
-RESYNC = -1
-"""The queue item that tells a connection's writer it fell behind."""
+REDIS_MAX_CONNECTIONS = 50
+"""The hub's Redis connections per process; a command waits for a free one rather than
+failing (a mass disconnect once failed hundreds of departures with ``MaxConnectionsError``)."""
 
 _CATCH_UP = -2
-
-REDIS_OPTIONS: dict[str, Any] = {
-    "socket_timeout": 10.0,
-    "socket_connect_timeout": 5.0,
-    "socket_keepalive": True,
-    "health_check_interval": 15,
-}
-"""Explicit Redis client settings for the hub and the publisher, not redis-py's defaults (8.x
-reads with a 5 s socket timeout). The subscriber waits with its own short read timeout, so the
-socket timeout only bounds commands; the health check pings a connection idle for 15 s before
-it is used (and the subscription every 15 s), so a dropped connection is noticed and rebuilt."""
-
-
-def hub_prefix() -> str:
-    """The key prefix of the room channels (distinct per install or test run)."""
-    return str(
-        getattr(settings, "LIVE_HUB_PREFIX", "") or os.environ.get("LIVE_HUB_PREFIX", "cadenza")
-    )
-
-
-def room_channel(prefix: str, session_id: int) -> str:
-    return f"{prefix}:live-room:{session_id}"
-
-
-def wire_message(*, seq: int, audience: Sequence[AudienceMember], frame: str) -> str:
-    return f"{seq}\n{json.dumps(list(audience), separators=(',', ':'))}\n{frame}"
-
-
-class RoomConnection:
-    """One socket's place in a room: what it may see, and its bounded queue of frames.
-
-    The hub calls ``offer``; the socket's writer takes ``(seq, frame)`` items from ``queue``
-    (``seq`` 0 for ephemeral frames, ``RESYNC`` after an overflow) and records ``sent_seq``.
-    """
-
-    def __init__(
-        self, *, session_id: int, user_id: int, is_moderator: bool, queue_size: int
-    ) -> None:
-        self.session_id = session_id
-        self.user_id = user_id
-        self.is_moderator = is_moderator
-        self.queue: asyncio.Queue[tuple[int, str]] = asyncio.Queue(maxsize=queue_size)
-        self.behind = False
-        self.sent_seq = 0
-        self.overflows = 0
-
-    def offer(self, seq: int, frame: str) -> None:
-        if self.behind:
-            return
-        try:
-            self.queue.put_nowait((seq, frame))
-        except asyncio.QueueFull:
-            self.behind = True
-            self.overflows += 1
-            while not self.queue.empty():
-                self.queue.get_nowait()
-            self.queue.put_nowait((RESYNC, ""))
+"""The inbox item that makes a room read what it missed while Redis was away."""
 
 
 class _Room:
     def __init__(self, session_id: int) -> None:
         self.session_id = session_id
         self.connections: set[RoomConnection] = set()
-        self.people: dict[int, int] = {}
         self.last_seq = 0
+        self.presence = PresenceBatch()
+        self.presence_pending = asyncio.Event()
+        self.presence_task: asyncio.Task[None] | None = None
         self.inbox: asyncio.Queue[tuple[int, Sequence[AudienceMember], str]] = asyncio.Queue()
         self.ready = asyncio.Event()
         self.task: asyncio.Task[None] | None = None
@@ -114,43 +67,67 @@ class _Room:
 class RoomHub:
     """The process's room hub. Create through ``get_hub``; tests may build their own."""
 
-    def __init__(self, *, redis_url: str = "", prefix: str = "", queue_size: int = QUEUE_SIZE):
+    def __init__(
+        self,
+        *,
+        redis_url: str = "",
+        prefix: str = "",
+        queue_size: int = QUEUE_SIZE,
+        presence_interval: float = PRESENCE_INTERVAL,
+        sweep_seconds: float = 5.0,
+    ):
         self.redis_url = redis_url
         self.prefix = prefix or hub_prefix()
         self.queue_size = queue_size
+        self.presence_interval = presence_interval
+        self.sweep_seconds = sweep_seconds
+        """Seconds between two admission sweeps of this process's sockets."""
         self.loop: asyncio.AbstractEventLoop | None = None
         self.gap_reads = 0
         self._rooms: dict[int, _Room] = {}
         self._redis: aioredis.Redis | None = None
-        self._pubsub: Any = None
-        self._reader: asyncio.Task[None] | None = None
-        self._subscribed: dict[str, asyncio.Event] = {}
-        self._sub_lock: asyncio.Lock | None = None
-        self._recovering = False
+        self._presence: PresenceCounter | None = None
+        self._sweeper: asyncio.Task[None] | None = None
+        self._subscriber: RoomSubscriber | None = None
 
     # Connections
 
-    async def join(self, *, session_id: int, user_id: int, is_moderator: bool) -> RoomConnection:
-        """Register a socket in a room; the room is subscribed on its first local socket."""
+    async def join(
+        self,
+        *,
+        session_id: int,
+        person: Person,
+        is_moderator: bool,
+        connection_id: str = "",
+        on_revoked: Callable[[], None] | None = None,
+    ) -> RoomConnection:
+        """Register a socket in a room; the room is subscribed on its first local socket.
+        ``on_revoked`` is called (on the hub's loop) when the sweep finds the person may no
+        longer be in the room."""
         self.loop = asyncio.get_running_loop()
+        self._start_sweeping()
         room = self._rooms.get(session_id)
         if room is None:
             room = _Room(session_id)
             self._rooms[session_id] = room
             room.task = asyncio.create_task(self._run_room(room))
+            room.presence_task = asyncio.create_task(self._announce_presence(room))
             try:
                 await self._open(room)
             except BaseException:
                 self._rooms.pop(session_id, None)
                 room.task.cancel()
+                room.presence_task.cancel()
                 raise
         else:
             await room.ready.wait()
         connection = RoomConnection(
             session_id=session_id,
-            user_id=user_id,
+            person=person,
             is_moderator=is_moderator,
             queue_size=self.queue_size,
+            connection_id=connection_id,
+            on_revoked=on_revoked,
         )
         room.connections.add(connection)
         return connection
@@ -164,33 +141,41 @@ class RoomHub:
         if room.connections:
             return
         self._rooms.pop(connection.session_id, None)
-        if room.task is not None:
-            room.task.cancel()
-        if self._pubsub is not None:
-            channel = room_channel(self.prefix, connection.session_id)
-            async with self._lock():
-                if connection.session_id not in self._rooms:
-                    self._subscribed.pop(channel, None)
-                    with contextlib.suppress(Exception):
-                        await self._pubsub.unsubscribe(channel)
+        for task in (room.task, room.presence_task):
+            if task is not None:
+                task.cancel()
+        # The last local socket's departure is still waiting in the batch: say it now, for
+        # the other processes' sockets (nobody is left here to hear it).
+        if room.presence.changes:
+            with contextlib.suppress(Exception):
+                await self._say_presence(room)
+        if self._subscriber is not None:
+            await self._subscriber.unsubscribe(
+                connection.session_id, unless=lambda: connection.session_id in self._rooms
+            )
 
     async def arrive(self, connection: RoomConnection) -> tuple[bool, int]:
-        """Count a person in: (whether this is their first socket in the room, people present)."""
-        return await self._count(connection, +1)
+        """Count a person in: (whether this is their first socket in the room, people present).
+        A first socket is announced in the room's next presence frame."""
+        return await self._count(connection, "joined")
 
     async def depart(self, connection: RoomConnection) -> tuple[bool, int]:
-        """Count a person out: (whether this was their last socket in the room, people present)."""
-        return await self._count(connection, -1)
+        """Count a person out: (whether this was their last socket in the room, people present).
+        A last socket is announced in the room's next presence frame."""
+        return await self._count(connection, "left")
 
-    async def present(self, session_id: int) -> list[int]:
-        """The people present in the room now (user ids, ascending): one per person, however
-        many tabs, on every server (the Redis hash) or in this process."""
-        if self.redis_url:
-            key = f"{self.prefix}:live-presence:{session_id}"
-            raw = await self._client().hkeys(key)
-            return sorted(int(user_id) for user_id in raw)
-        room = self._rooms.get(session_id)
-        return sorted(room.people) if room is not None else []
+    async def present(self, session_id: int, *, listed: int) -> tuple[int, list[int]]:
+        """How many people are in the room now (one per person however many tabs, on every
+        server) and up to ``listed`` of their user ids, ascending."""
+        return await self.presence_counter().summary(session_id, listed=listed)
+
+    def rooms(self) -> dict[int, list[RoomConnection]]:
+        """The rooms with sockets in this process, and those sockets (for the sweep)."""
+        return {
+            session_id: list(room.connections)
+            for session_id, room in self._rooms.items()
+            if room.connections
+        }
 
     def local_connections(self, session_id: int) -> int:
         room = self._rooms.get(session_id)
@@ -225,90 +210,63 @@ class RoomHub:
         room.inbox.put_nowait((int(head), json.loads(audience), frame))
 
     async def close(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            self._sweeper = None
         for room in list(self._rooms.values()):
-            if room.task is not None:
-                room.task.cancel()
+            for task in (room.task, room.presence_task):
+                if task is not None:
+                    task.cancel()
         self._rooms.clear()
-        if self._reader is not None:
-            self._reader.cancel()
-            with contextlib.suppress(BaseException):
-                await self._reader
-        if self._pubsub is not None:
-            with contextlib.suppress(Exception):
-                await self._pubsub.aclose()
+        if self._subscriber is not None:
+            await self._subscriber.close()
         if self._redis is not None:
             with contextlib.suppress(Exception):
                 await self._redis.aclose()
-        self._pubsub = self._redis = self._reader = None
+        self._subscriber = self._redis = self._presence = None
 
     # Internals
 
-    def _lock(self) -> asyncio.Lock:
-        if self._sub_lock is None:
-            self._sub_lock = asyncio.Lock()
-        return self._sub_lock
-
     def _client(self) -> aioredis.Redis:
         if self._redis is None:
-            self._redis = aioredis.Redis.from_url(self.redis_url, **REDIS_OPTIONS)
+            pool = aioredis.BlockingConnectionPool.from_url(
+                self.redis_url, max_connections=REDIS_MAX_CONNECTIONS, timeout=20, **REDIS_OPTIONS
+            )
+            self._redis = aioredis.Redis(connection_pool=pool)
         return self._redis
+
+    def presence_counter(self) -> PresenceCounter:
+        if self._presence is None:
+            client = self._client() if self.redis_url else None
+            self._presence = PresenceCounter(client=client, prefix=self.prefix)
+        return self._presence
+
+    def _start_sweeping(self) -> None:
+        if self._sweeper is None or self._sweeper.done():
+            from cadenza.live.room_sweep import sweep_forever
+
+            self._sweeper = asyncio.create_task(sweep_forever(self, every=self.sweep_seconds))
 
     async def _open(self, room: _Room) -> None:
         """Subscribe (when on Redis), then read the room's number: an event committed after
         that read is published after the subscription and reaches this hub; one committed
         before it is in the database, where a joining socket's replay reads it."""
         if self.redis_url:
-            channel = room_channel(self.prefix, room.session_id)
-            confirmed = asyncio.Event()
-            async with self._lock():
-                self._subscribed[channel] = confirmed
-                if self._pubsub is None:
-                    self._pubsub = self._client().pubsub()
-                await self._pubsub.subscribe(channel)
-                if self._reader is None or self._reader.done():
-                    self._reader = asyncio.create_task(self._read())
-            await asyncio.wait_for(confirmed.wait(), timeout=5)
-        room.last_seq = await database_sync_to_async(room_last_seq)(room.session_id)
+            if self._subscriber is None:
+                self._subscriber = RoomSubscriber(
+                    client=self._client(),
+                    prefix=self.prefix,
+                    receive=self.receive,
+                    recovered=self._recovered,
+                )
+            await self._subscriber.subscribe(room.session_id)
+        room.last_seq = await in_database_thread(room_last_seq)(room.session_id)
         room.ready.set()
 
-    async def _read(self) -> None:
-        backoff = 0.2
-        while True:
-            try:
-                message = await self._pubsub.get_message(timeout=1.0)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.warning("room hub: Redis unavailable, retrying", exc_info=True)
-                self._recovering = True
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
-                continue
-            backoff = 0.2
-            if self._recovering:
-                self._recovering = False
-                for room in self._rooms.values():
-                    room.inbox.put_nowait((_CATCH_UP, (), ""))
-            if message is None:
-                continue
-            try:
-                self._handle(message)
-            except Exception:
-                log.exception("room hub: unreadable pub/sub message %r", message)
-
-    def _handle(self, message: dict[str, Any]) -> None:
-        """One pub/sub message: a subscription confirmed, or a room's message (anything else,
-        such as a health check's pong, is ignored)."""
-        if message["type"] not in ("subscribe", "message"):
-            return
-        channel = message["channel"].decode()
-        if message["type"] == "subscribe":
-            confirmed = self._subscribed.get(channel)
-            if confirmed is not None:
-                confirmed.set()
-        else:
-            session_id = int(channel.rsplit(":", 1)[1])
-            self.receive(session_id, message["data"].decode())
+    def _recovered(self) -> None:
+        """Redis is back after an outage: every room reads what it missed meanwhile."""
+        for room in self._rooms.values():
+            room.inbox.put_nowait((_CATCH_UP, (), ""))
 
     async def _run_room(self, room: _Room) -> None:
         await room.ready.wait()
@@ -318,7 +276,7 @@ class RoomHub:
                 if seq == 0:
                     self._fan_out(room, 0, audience, frame)
                 elif seq == _CATCH_UP:
-                    last = await database_sync_to_async(room_last_seq)(room.session_id)
+                    last = await in_database_thread(room_last_seq)(room.session_id)
                     if last > room.last_seq:
                         await self._fill(room, last)
                 elif seq > room.last_seq:
@@ -334,7 +292,7 @@ class RoomHub:
     async def _fill(self, room: _Room, last: int) -> None:
         """One database read for the whole process fills a gap in the room's sequence."""
         self.gap_reads += 1
-        rows = await database_sync_to_async(events_between)(
+        rows = await in_database_thread(events_between)(
             session_id=room.session_id, first=room.last_seq + 1, last=last
         )
         for seq, audience, frame in rows:
@@ -347,37 +305,61 @@ class RoomHub:
             if may_see(audience, user_id=connection.user_id, is_moderator=connection.is_moderator):
                 connection.offer(seq, frame)
 
-    async def _count(self, connection: RoomConnection, delta: int) -> tuple[bool, int]:
-        user = str(connection.user_id)
-        if self.redis_url:
-            key = f"{self.prefix}:live-presence:{connection.session_id}"
-            client = self._client()
-            sockets = int(await client.hincrby(key, user, delta))
-            if sockets <= 0:
-                await client.hdel(key, user)
-            await client.expire(key, 24 * 3600)
-            count = int(await client.hlen(key))
-        else:
-            room = self._rooms.get(connection.session_id)
-            people = room.people if room is not None else {}
-            sockets = people.get(connection.user_id, 0) + delta
-            if sockets <= 0:
-                people.pop(connection.user_id, None)
-            else:
-                people[connection.user_id] = sockets
-            count = len(people)
-        changed = sockets == 1 if delta > 0 else sockets <= 0
+    async def _count(
+        self, connection: RoomConnection, state: Literal["joined", "left"]
+    ) -> tuple[bool, int]:
+        changed, count = await self.presence_counter().change(
+            session_id=connection.session_id,
+            user_id=connection.user_id,
+            delta=1 if state == "joined" else -1,
+        )
+        room = self._rooms.get(connection.session_id)
+        if changed and room is not None:
+            room.presence.note(connection.person, state)
+            room.presence_pending.set()
         return changed, count
+
+    async def _announce_presence(self, room: _Room) -> None:
+        """The room's presence frames: the first change after a quiet interval at once, then
+        at most one frame per ``presence_interval`` with everything that changed meanwhile."""
+        loop = asyncio.get_running_loop()
+        last = loop.time() - self.presence_interval
+        while True:
+            await room.presence_pending.wait()
+            wait = last + self.presence_interval - loop.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            room.presence_pending.clear()
+            last = loop.time()
+            try:
+                await self._say_presence(room)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning("room presence: not announced in session %s", room.session_id)
+
+    async def _say_presence(self, room: _Room) -> None:
+        joined, left = room.presence.take()
+        if not joined and not left:
+            return
+        count = await self.presence_counter().count(room.session_id)
+        frame = PresenceChanged(joined=joined, left=left, count=count).encode()
+        await self.broadcast_ephemeral(session_id=room.session_id, frame=frame)
 
 
 _hub: RoomHub | None = None
 
 
 def get_hub() -> RoomHub:
-    """This process's hub (made on first use, bound to the event loop that serves sockets)."""
+    """This process's hub (made on first use, bound to the event loop that serves sockets),
+    with ``LIVE_PRESENCE_INTERVAL`` and ``LIVE_SWEEP_SECONDS`` from the settings."""
     global _hub
     if _hub is None:
-        _hub = RoomHub(redis_url=settings.REDIS_URL)
+        _hub = RoomHub(
+            redis_url=settings.REDIS_URL,
+            presence_interval=float(getattr(settings, "LIVE_PRESENCE_INTERVAL", PRESENCE_INTERVAL)),
+            sweep_seconds=float(getattr(settings, "LIVE_SWEEP_SECONDS", 5.0)),
+        )
     return _hub
 
 
@@ -389,27 +371,7 @@ async def reset_hub() -> None:
         await hub.close()
 
 
-_sync_clients: dict[str, redis.Redis] = {}
-
-
-def publish_event(
-    *, session_id: int, seq: int, audience: Sequence[AudienceMember], frame: str
-) -> None:
-    """Publish one committed event to every process's hub (called after commit, any thread).
-
-    A failure is logged, never raised: the event is stored, and hubs fill the gap from the
-    database at the room's next event (or when Redis comes back).
-    """
-    text = wire_message(seq=seq, audience=audience, frame=frame)
-    url = settings.REDIS_URL
-    if not url:
-        if _hub is not None:
-            _hub.deliver_threadsafe(session_id, text)
-        return
-    try:
-        client = _sync_clients.get(url)
-        if client is None:
-            client = _sync_clients[url] = redis.Redis.from_url(url, **REDIS_OPTIONS)
-        client.publish(room_channel(hub_prefix(), session_id), text)
-    except redis.RedisError:
-        log.warning("room hub: could not publish event %s of session %s", seq, session_id)
+def deliver_locally(session_id: int, text: str) -> None:
+    """Hand a published message to this process's hub, if it has one (in-process mode)."""
+    if _hub is not None:
+        _hub.deliver_threadsafe(session_id, text)

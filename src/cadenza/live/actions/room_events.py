@@ -10,6 +10,7 @@ both into an error frame, and the transaction leaves nothing behind.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from functools import partial
 
 from django.core.exceptions import PermissionDenied
@@ -19,7 +20,7 @@ from django.utils import timezone
 from cadenza.accounts.models import User
 from cadenza.activity.actions import LearningObject
 from cadenza.live.events import AudienceMember, RoomFrame
-from cadenza.live.hub import publish_event
+from cadenza.live.hub_wire import publish_event
 from cadenza.live.models import LiveSession, ParticipantRestriction, RoomEvent
 from cadenza.live.selectors.room import is_moderator, is_restricted
 from cadenza.orgs.selectors import OrgContext
@@ -86,11 +87,13 @@ def append_event(
     actor: User | None,
     client_event_id: str = "",
     audience: Sequence[AudienceMember] = (),
+    at: datetime | None = None,
 ) -> RoomEvent:
     """Store ``event`` as the session's next numbered event and publish it after commit.
 
     Must run inside the action's transaction; the session row is (re)locked here so the
     number is the one after the last committed event. ``audience`` empty: everyone.
+    ``at`` dates the stored event (default: now), for actions replaying a past session.
     """
     if not event.durable:
         raise TypeError(f"{event.type} is ephemeral and is never stored")
@@ -116,7 +119,7 @@ def append_event(
         client_event_id=client_event_id,
         audience=members,
         frame=frame,
-        created_at=timezone.now(),
+        created_at=at or timezone.now(),
     )
     transaction.on_commit(
         partial(publish_event, session_id=session.pk, seq=seq, audience=members, frame=frame),

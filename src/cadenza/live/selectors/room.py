@@ -49,6 +49,11 @@ REPLAY_LIMIT = 500
 
 SNAPSHOT_CHAT_MESSAGES = 200
 
+PRESENT_LISTED = 100
+"""At most this many present people are named in a snapshot (the count is always exact): a
+joiner of a 5,000-person webinar needs the number, not 5,000 names, and the built-in video's
+mesh, the only user of the list, is for small rooms."""
+
 
 class RemovedFromRoom(Http404):
     """The person was removed from this session by a host."""
@@ -248,12 +253,15 @@ def present_people(user_ids: Sequence[int]) -> list[dict[str, Any]]:
     return [plain(p) for p in people]
 
 
-def room_snapshot(access: RoomAccess, *, present: Sequence[int] = ()) -> dict[str, Any]:
+def room_snapshot(
+    access: RoomAccess, *, present: Sequence[int] = (), present_count: int | None = None
+) -> dict[str, Any]:
     """Everything the person may see in the room now, as of the returned ``seq``.
 
     Chat and questions carry their own event number and are cut at ``seq``; polls and hands
     are state whose later events carry absolute values, so applying them again is harmless.
-    ``present`` is the user ids the room hub counts as present now (people, not tabs).
+    ``present`` is (up to ``PRESENT_LISTED`` of) the user ids the room hub counts as present
+    now (people, not tabs), and ``present_count`` how many they are (default: ``present``'s).
     """
     session, user, host = access.session, access.ctx.user, access.is_moderator
     seq = room_last_seq(session.pk)
@@ -362,5 +370,6 @@ def room_snapshot(access: RoomAccess, *, present: Sequence[int] = ()) -> dict[st
         },
         "muted": muted,
         "present": present_people(present),
+        "present_count": len(present) if present_count is None else present_count,
         "now": iso(timezone.now()),
     }

@@ -12,8 +12,6 @@ provider's join details, never a server credential beyond the participant's own 
 from __future__ import annotations
 
 import mimetypes
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -26,42 +24,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from cadenza.accounts.models import User
-from cadenza.live.models import LiveSession, PrivateChat, SessionStatus, VideoProvider
+from cadenza.live.models import LiveSession, PrivateChat, VideoProvider
 from cadenza.live.providers import ProviderError, provider_for
-from cadenza.live.selectors.replay import is_over, replay_page
+from cadenza.live.selectors.replay import replay_page
 from cadenza.live.selectors.room import is_moderator
 from cadenza.live.selectors.schedule import hosts_of, participants
 from cadenza.live.selectors.sessions import access_session
+from cadenza.live.selectors.stage import OVER, ROOM, Stage, stage_of
 from cadenza.orgs.selectors import OrgContext, access_org
-
-BEFORE = "before"
-"""The lobby is not open yet: agenda, start time, countdown, calendar file."""
-ROOM = "room"
-"""The lobby is open (or a host is preparing): the pre-join check and the room."""
-OVER = "over"
-"""The session has ended: the replay."""
-CANCELLED = "cancelled"
-
-
-@dataclass(frozen=True, slots=True)
-class Stage:
-    """Which part of the session page to show, and when the lobby opens."""
-
-    name: str
-    lobby_opens_at: datetime
-
-
-def stage_of(session: LiveSession, *, now: datetime, host: bool) -> Stage:
-    """The page's stage at ``now``. Hosts may enter the room before the lobby opens (to
-    prepare polls and open the room); learners wait for the lobby or a host opening it."""
-    lobby = session.starts_at - timedelta(minutes=session.lobby_minutes)
-    if session.status == SessionStatus.CANCELLED:
-        return Stage(CANCELLED, lobby)
-    if is_over(session, now=now):
-        return Stage(OVER, lobby)
-    if host or now >= lobby or session.opened_at is not None:
-        return Stage(ROOM, lobby)
-    return Stage(BEFORE, lobby)
 
 
 def _ctx(request: HttpRequest, org_slug: str) -> OrgContext:

@@ -106,15 +106,23 @@ function receive(frame) {
     case "room.snapshot":
       syncMode = "snapshot";
       applySnapshot(state, frame);
+      // The count is the room's; the list names up to a hundred of the people present.
+      ctx.present = frame.present_count;
+      for (const person of frame.present) names.set(person.user_id, person.name);
+      if (prejoin) prejoin.offer(ctx.present);
       break;
     case "room.caught_up":
       els.room.dataset.sync = syncMode;
       els.room.dataset.seq = String(state.seq);
       break;
     case "live.presence":
+      // One frame per server and second at most, with everyone who came and went meanwhile.
       ctx.present = frame.count;
-      names.set(frame.person.user_id, frame.person.name);
-      video.presence(frame.person.user_id, frame.state);
+      for (const person of frame.left) video.presence(person.user_id, "left");
+      for (const person of frame.joined) {
+        names.set(person.user_id, person.name);
+        video.presence(person.user_id, "joined");
+      }
       if (prejoin) prejoin.offer(frame.count);
       break;
     case "live.typing":
@@ -156,6 +164,8 @@ function showStatus(status) {
   els.room.dataset.connection = status;
   if (status === "reconnecting") {
     els.banner.textContent = "Reconnecting… The room stays as it was and catches up when the connection is back.";
+  } else if (status === "full") {
+    els.banner.textContent = "The room is full. Trying again in a moment…";
   } else if (status === "forbidden") {
     els.banner.textContent = ctx.state.removed
       ? "A host removed you from this session."

@@ -7,6 +7,8 @@ const SILENCE_MS = 60_000; // no frame at all for this long: the connection is d
 const BACKOFF_FIRST_MS = 500;
 const BACKOFF_MAX_MS = 15_000;
 const CLOSE_FORBIDDEN = 4403;
+const CLOSE_ROOM_FULL = 4429; // the session's capacity is reached: try again later
+const FULL_RETRY_MS = 15000;
 
 export function newClientId() {
   if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -78,6 +80,12 @@ export class RoomSocket {
         this.stopped = true;
         clearInterval(this.heartbeat);
         this.handlers.onStatus("forbidden");
+        return;
+      }
+      if (event.code === CLOSE_ROOM_FULL) {
+        this.handlers.onStatus("full");
+        clearTimeout(this.retryTimer);
+        this.retryTimer = setTimeout(() => this.open(), FULL_RETRY_MS / 2 + Math.random() * FULL_RETRY_MS);
         return;
       }
       this.scheduleReconnect();

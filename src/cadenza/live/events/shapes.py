@@ -1,0 +1,87 @@
+"""The protocol's building blocks: audiences, the one JSON encoding, and the shapes shared by
+events and snapshots (a person, a poll option, a breakout room). ``RoomFrame`` is the base of
+every frame class: its fields are the frame's keys, so an undeclared key cannot be sent."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from typing import Any, ClassVar
+
+HOSTS = "hosts"
+PEERS = "peers"
+
+AudienceMember = int | str
+
+
+def may_see(audience: Sequence[AudienceMember], *, user_id: int, is_moderator: bool) -> bool:
+    """Whether a person may receive an event sent to ``audience`` (empty: everyone)."""
+    if not audience:
+        return True
+    if user_id in audience:
+        return True
+    return HOSTS in audience if is_moderator else PEERS in audience
+
+
+def encode_json(payload: dict[str, Any]) -> str:
+    """Compact JSON, the one encoding of every frame."""
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+
+
+def plain(value: Any) -> Any:
+    """A frame part as JSON-ready dicts and lists."""
+    if isinstance(value, RoomFrame | Person | PollOptionView | BreakoutView | PollTally):
+        return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, tuple | list):
+        return [plain(item) for item in value]
+    return value
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Person:
+    user_id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PollOptionView:
+    option_id: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PollTally:
+    option_id: int
+    votes: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BreakoutView:
+    breakout_id: int
+    name: str
+    provider_room: str
+    members: tuple[Person, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RoomFrame:
+    """A frame the server sends. Fields are the frame's keys; an undeclared key is a
+    ``TypeError`` at construction. ``durable`` frames are stored and numbered."""
+
+    type: ClassVar[str]
+    durable: ClassVar[bool] = True
+
+    def payload(self) -> dict[str, Any]:
+        """The frame's fields without ``type`` and ``seq`` (the snapshot's item shape)."""
+        return {f.name: plain(getattr(self, f.name)) for f in fields(self)}
+
+    def encode(self, *, seq: int | None = None) -> str:
+        """The JSON text sent to clients, made once per event."""
+        head: dict[str, Any] = {"type": self.type}
+        if seq is not None:
+            head["seq"] = seq
+        return encode_json(head | self.payload())
+
+
+# Chat
