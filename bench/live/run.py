@@ -489,17 +489,12 @@ def cadenza(
     seeded = json.loads(
         run([sys.executable, str(HERE / "seed.py"), str(scenario.participants)], env)
     )
-    if args.layer_fix:
-        env = env | {
-            "PYTHONPATH": str(HERE),
-            "DJANGO_SETTINGS_MODULE": "layer_fix_settings",
-        }
     ports = [free_port(), free_port()]
     commands = [
         [str(BIN / "cadenza"), "serve", "--no-tasks", "--host", "127.0.0.1", "--port", str(p)]
         for p in ports
     ]
-    name = "cadenza+layer-fix" if args.layer_fix else "cadenza"
+    name = "cadenza"
     with serving(commands, ports, env, logdir, f"{scenario.name}-{name}") as servers:
         return measure(
             system=name,
@@ -654,11 +649,6 @@ def main() -> None:
     parser.add_argument("--smoke-participants", type=int, default=50)
     parser.add_argument("--duration", type=float, default=15, help="seconds of sending")
     parser.add_argument("--senders", type=int, default=10)
-    parser.add_argument(
-        "--layer-fix",
-        action="store_true",
-        help="serve Cadenza with bench/live/layer_fix_settings.py (channel layer read timeout)",
-    )
     parser.add_argument("--loadgen-procs", type=int, default=2)
     parser.add_argument("--connect-concurrency", type=int, default=25)
     parser.add_argument("--drain-quiet", type=float, default=3)

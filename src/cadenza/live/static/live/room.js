@@ -81,6 +81,8 @@ const room = {
     const mine = rooms.find((r) => r.members.some((m) => m.user_id === id));
     return mine ? `breakout:${mine.breakout_id}` : "main";
   },
+  // Hosts may visit any breakout room's video (Jitsi, BigBlueButton).
+  breakouts: () => ctx.state.breakouts.rooms,
 };
 const video = createVideo({ join, config, socket, area: els.videoArea, room });
 
@@ -114,6 +116,8 @@ function receive(frame) {
     case "room.caught_up":
       els.room.dataset.sync = syncMode;
       els.room.dataset.seq = String(state.seq);
+      // A tab that arrives while breakouts run goes straight to its breakout's video.
+      video.regroup();
       break;
     case "live.presence":
       // One frame per server and second at most, with everyone who came and went meanwhile.

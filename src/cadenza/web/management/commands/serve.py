@@ -16,6 +16,12 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=1, help="Server processes.")
         parser.add_argument(
+            "--graceful-seconds",
+            type=float,
+            default=10.0,
+            help="On shutdown, how long open connections get to finish before they are cut.",
+        )
+        parser.add_argument(
             "--no-tasks",
             action="store_true",
             help="Do not run the task worker in this process (run `cadenza worker` instead).",
@@ -43,6 +49,10 @@ class Command(BaseCommand):
                 log_level="debug" if settings.DEBUG else "info",
                 ws_per_message_deflate=False,
                 proxy_headers=True,
+                # Room sockets are told to reconnect (close code 1012) and leave the room; a
+                # socket still busy after this long is cut, so a restart never hangs. Clients
+                # reconnect to another process and catch up by their last event number.
+                timeout_graceful_shutdown=options["graceful_seconds"],
             )
         finally:
             if consumer is not None:
