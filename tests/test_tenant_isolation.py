@@ -40,6 +40,7 @@ STAFF_ONLY_NAMES = frozenset(
         "live_attendance",
         "live_attendance_recount",
         "live_question_answer",
+        "live_recording_edit",
     }
 )
 

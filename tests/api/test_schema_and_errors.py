@@ -40,6 +40,19 @@ BUILT = {
     "/orgs/{org}/courses/{course}/units/{unit}/questions": {"get", "post"},
     "/orgs/{org}/courses/{course}/units/{unit}/questions/{question}": {"patch", "delete"},
     "/orgs/{org}/courses/{course}/units/{unit}/questions/{question}/move": {"post"},
+    "/orgs/{org}/live-sessions": {"get"},
+    "/orgs/{org}/courses/{course}/live-sessions": {"get"},
+    "/orgs/{org}/courses/{course}/modules/{module}/live-sessions": {"post"},
+    "/orgs/{org}/live-sessions/{session}": {"get", "patch"},
+    "/orgs/{org}/live-sessions/{session}/move": {"post"},
+    "/orgs/{org}/live-sessions/{session}/cancel": {"post"},
+    "/orgs/{org}/live-sessions/{session}/room/events": {"get"},
+    "/orgs/{org}/live-sessions/{session}/room/commands": {"post"},
+    "/orgs/{org}/live-sessions/{session}/attendance": {"get"},
+    "/orgs/{org}/live-sessions/{session}/attendance/recount": {"post"},
+    "/orgs/{org}/live-sessions/{session}/attendance/{person}": {"put"},
+    "/orgs/{org}/live-sessions/{session}/replay": {"get"},
+    "/orgs/{org}/live-sessions/{session}/replay/questions/{question}/answer": {"post"},
 }
 
 

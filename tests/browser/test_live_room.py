@@ -5,102 +5,29 @@ runs and shows its results, a question is upvoted and answered, breakout rooms s
 recalled, and Bob's tab, away while others talk, comes back and catches up on exactly what it
 missed. The built-in video connects two peers with Chromium's fake camera.
 
-The server is ``cadenza serve`` in a subprocess on the test's own data: on PostgreSQL the test
-database itself; on SQLite (in memory for the suite) a file copy of it made after the data is
-built, since another process cannot open an in-memory database. Assertions read the pages.
+The server is ``cadenza serve`` in a subprocess (``tests/browser/conftest.py``). Assertions
+read the pages.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings as django_settings
-from django.db import connection, connections
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import expect
 
 from cadenza.live.actions.room_polls import create_poll
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.live.conftest import Classroom, build_classroom, ctx_of, session_cookie
+from tests.browser.conftest import LiveRoom, OpenTab, chat_lines, open_the_room, say
+from tests.live.conftest import Classroom, build_classroom, ctx_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-REPO = Path(__file__).resolve().parents[2]
-VENV_BIN = Path(sys.executable).parent
-MEDIA_ARGS = [
-    "--use-fake-device-for-media-stream",
-    "--use-fake-ui-for-media-stream",
-    # Host ICE candidates with real addresses (not mDNS names) so two tabs connect on loopback.
-    "--disable-features=WebRtcHideLocalIpsWithMdns",
-]
 PROMPT = "Which sign comes first in septic shock?"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _database_env(data_dir: Path) -> dict[str, str]:
-    """Point the server at the test's data: the PostgreSQL test database, or a file copy of
-    the SQLite one (made now, after the test built its data)."""
-    settings = connection.settings_dict
-    if connection.vendor == "postgresql":
-        auth = quote(str(settings["USER"] or ""), safe="")
-        if settings["PASSWORD"]:
-            auth += ":" + quote(str(settings["PASSWORD"]), safe="")
-        host = settings["HOST"] or "localhost"
-        port = f":{settings['PORT']}" if settings["PORT"] else ""
-        at = f"{auth}@" if auth else ""
-        return {"DATABASE_URL": f"postgres://{at}{host}{port}/{settings['NAME']}"}
-    data_dir.mkdir(parents=True, exist_ok=True)
-    connection.ensure_connection()
-    import sqlite3
-
-    target = sqlite3.connect(data_dir / "cadenza.sqlite3")
-    try:
-        connection.connection.backup(target)
-    finally:
-        target.close()
-    return {}
-
-
-def _wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError("the server ended early:\n" + log.read_text()[-3000:])
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise AssertionError(f"no server on port {port}:\n" + log.read_text()[-3000:])
-
-
-@dataclass
-class LiveRoom:
-    base: str
-    room: Classroom
-    cookies: dict[str, str]
-
-    @property
-    def url(self) -> str:
-        return f"{self.base}/o/{self.room.org.slug}/live/{self.room.session.pk}/"
-
-
 @pytest.fixture
-def live_room(tmp_path: Path) -> Iterator[LiveRoom]:
-    """A classroom with a prepared poll, served by ``cadenza serve`` on a free port."""
+def classroom_data() -> Classroom:
+    """The classroom with a prepared poll (made before the server starts)."""
     room = build_classroom()
     create_poll(
         ctx=ctx_of(room.host, room.org),
@@ -113,114 +40,14 @@ def live_room(tmp_path: Path) -> Iterator[LiveRoom]:
         open_now=False,
         client_event_id="prepared-1",
     )
-    cookies = {name: session_cookie(getattr(room, name)) for name in ("host", "ada", "bob")}
-    data_dir = tmp_path / "data"
-    env = {
-        **os.environ,
-        "CADENZA_DATA_DIR": str(data_dir),
-        "CADENZA_TESTING": "1",
-        "CADENZA_HTTPS": "0",
-        "HUEY_IMMEDIATE": "1",
-        "DJANGO_SETTINGS_MODULE": "cadenza.config.settings",
-        "PYTHONPATH": str(REPO),
-        "SECRET_KEY": django_settings.SECRET_KEY,  # the session cookies are signed with it
-    }
-    for name in ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"):
-        env.pop(name, None)
-    env |= _database_env(data_dir)
-    port = _free_port()
-    log = tmp_path / "server.log"
-    with log.open("wb") as output:
-        server = subprocess.Popen(  # noqa: S603 - our own venv's command
-            [
-                str(VENV_BIN / "cadenza"),
-                "serve",
-                "--no-tasks",
-                "--host=127.0.0.1",
-                f"--port={port}",
-            ],
-            env=env,
-            cwd=REPO,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_for_port(port, server, log)
-        yield LiveRoom(
-            base=f"http://127.0.0.1:{port}",
-            room=room,
-            cookies=cookies,
-        )
-    finally:
-        server.terminate()
-        server.wait(15)
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
-    """Debian's Chromium with fake camera and microphone; no ORM use while it runs."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *MEDIA_ARGS]
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
-            connections.close_all()
-
-
-@pytest.fixture
-def open_tab(browser: Browser, live_room: LiveRoom) -> Iterator[Callable[[str], Page]]:
-    """``open_tab("ada")``: a tab of its own (own cookies) signed in as that person, on the
-    room's page. Script errors on any tab fail the test."""
-    errors: list[str] = []
-    contexts = []
-
-    def open_as(who: str) -> Page:
-        context = browser.new_context(viewport={"width": 1024, "height": 900})
-        context.add_cookies(
-            [{"name": "sessionid", "value": live_room.cookies[who], "url": live_room.base}]
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.on("pageerror", lambda error: errors.append(f"{who}: {error}"))
-        page.on("console", lambda message: print(f"{who} console {message.type}: {message.text}"))
-        page.goto(live_room.url)
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
-    assert errors == []
-
-
-def join_without_video(page: Page) -> None:
-    page.get_by_role("button", name="Join without video").click()
-    expect(page.locator("#room")).to_have_attribute("data-sync", "snapshot")
-
-
-def chat_lines(page: Page) -> list[str]:
-    return page.locator("#chat-list .chat-body").all_inner_texts()
-
-
-def say(page: Page, text: str) -> None:
-    page.get_by_label("Message", exact=True).fill(text)
-    page.get_by_role("button", name="Send", exact=True).click()
-    expect(page.locator("#chat-list .chat-body").filter(has_text=text)).to_have_count(1)
+    return room
 
 
 def test_host_and_two_learners_run_a_session_and_a_returning_tab_catches_up(
-    live_room: LiveRoom, open_tab: Callable[[str], Page]
+    live_room: LiveRoom, open_tab: OpenTab
 ) -> None:
     host, ada, bob = open_tab("host"), open_tab("ada"), open_tab("bob")
-    for page in (host, ada, bob):
-        join_without_video(page)
-    host.get_by_role("button", name="Open the room").click()
-    for page in (host, ada, bob):
-        expect(page.locator("#room-status")).to_have_text("The session is live.")
+    open_the_room(host, ada, bob)
     expect(host.locator("#presence-count")).to_have_text("3 people here")
 
     # Chat reaches everyone.
@@ -240,6 +67,7 @@ def test_host_and_two_learners_run_a_session_and_a_returning_tab_catches_up(
     host_poll = host.locator(".poll").filter(has_text=PROMPT)
     expect(host_poll.locator(".poll-meta")).to_contain_text("2 voters")
     host_poll.get_by_role("button", name="Close poll").click()
+    expect(host_poll.get_by_role("button", name="Close poll")).to_be_hidden()
     for page in (host, ada, bob):
         results = page.locator(".poll").filter(has_text=PROMPT).locator(".poll-results li")
         expect(results).to_have_text(
@@ -299,7 +127,7 @@ def test_host_and_two_learners_run_a_session_and_a_returning_tab_catches_up(
 
 
 def test_built_in_video_connects_two_peers_and_a_video_track_arrives(
-    live_room: LiveRoom, open_tab: Callable[[str], Page]
+    live_room: LiveRoom, open_tab: OpenTab
 ) -> None:
     host, ada = open_tab("host"), open_tab("ada")
     host.get_by_role("button", name="Join with video").click()

@@ -3,6 +3,7 @@ webinar that keeps noon in Chicago, and the upcoming simulation."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -104,7 +105,7 @@ def test_the_briefing_ended_yesterday_and_kept_its_chat_questions_and_poll(
         datetime(2025, 3, 19, 15, 0, tzinfo=UTC),
         datetime(2025, 3, 19, 16, 0, tzinfo=UTC),
     )
-    assert briefing.closed_at is not None
+    assert briefing.closed_at == briefing.ends_at
     assert ChatMessage.objects.filter(session=briefing).count() == 6
     questions = RoomQuestion.objects.filter(session=briefing).order_by("seq")
     assert [(q.status, q.votes, q.anonymous) for q in questions] == [
@@ -122,9 +123,40 @@ def test_the_briefing_ended_yesterday_and_kept_its_chat_questions_and_poll(
     assert RoomEvent.objects.filter(session=briefing).count() == briefing.last_seq == 20
 
 
+def test_the_briefings_chat_qa_and_poll_happened_during_the_briefing(demo: DemoSummary) -> None:
+    briefing = LiveSession.objects.get(title__startswith="Simulation briefing")
+    start = briefing.starts_at
+    chat = ChatMessage.objects.filter(session=briefing).order_by("seq")
+    assert [(_local(m.created_at, "America/Chicago"), m.body[:22]) for m in chat] == [
+        ("Wed 19 Mar 10:01", "Welcome, everyone. We "),
+        ("Wed 19 Mar 10:02", "Good morning from the "),
+        ("Wed 19 Mar 10:04", "The screening checklis"),
+        ("Wed 19 Mar 10:12", "Who calls the sepsis a"),
+        ("Wed 19 Mar 10:14", "Any nurse who screens "),
+        ("Wed 19 Mar 10:21", "Sorry, my connection d"),
+    ]
+    questions = RoomQuestion.objects.filter(session=briefing).order_by("seq")
+    assert [(q.created_at - start, q.answered_at) for q in questions] == [
+        (timedelta(minutes=25), start + timedelta(minutes=40)),
+        (timedelta(minutes=35), None),
+    ]
+    poll = Poll.objects.get(session=briefing)
+    assert (poll.opened_at, poll.closed_at) == (
+        start + timedelta(minutes=45),
+        start + timedelta(minutes=49),
+    )
+    assert sorted(vote - start for vote in PollVote.objects.values_list("voted_at", flat=True)) == [
+        timedelta(seconds=s) for s in (2760, 2790, 2820, 2850, 2880)
+    ]
+    events = list(RoomEvent.objects.filter(session=briefing).values_list("created_at", flat=True))
+    assert (min(events), max(events)) == (start + timedelta(minutes=1), briefing.ends_at)
+
+
 def test_the_briefings_recording_is_the_demo_video(demo: DemoSummary) -> None:
     briefing = LiveSession.objects.get(title__startswith="Simulation briefing")
     assert briefing.recording_duration_seconds == VIDEO_DURATION_SECONDS
+    assert briefing.recording_url == ""
+    assert re.fullmatch(r"recordings/\d{4}/\d{2}/[0-9a-f]{32}\.webm", briefing.recording_file.name)
     with briefing.recording_file.open("rb") as stored:
         assert stored.read() == asset_bytes(VIDEO_ASSET)
 

@@ -125,11 +125,21 @@ class RoomClient:
     """Ephemeral frame types dropped on arrival (a presence test clears this)."""
 
     async def connect(self) -> tuple[bool, int | None]:
+        """(True, None) when admitted; (False, code) when refused: before the handshake (the
+        Origin check, code None) or by an accept followed at once by a close with the reason's
+        code, which the consumer sends without pausing between the two."""
         await self.communicator.send_input({"type": "websocket.connect"})
         response = await self.communicator.receive_output(5)
         if response["type"] == "websocket.close":
             return False, response.get("code")
         assert response["type"] == "websocket.accept"
+        if not self.communicator.output_queue.empty():
+            following = await self.communicator.receive_output(1)
+            if following["type"] == "websocket.close":
+                return False, following.get("code")
+            frame = json.loads(following["text"])
+            if frame.get("type") not in self.ignore:
+                self.buffer.append(frame)
         self.connected = True
         return True, None
 

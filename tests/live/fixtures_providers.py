@@ -1,5 +1,6 @@
 """Test data for the video provider tests: an organization with a host, a learner and one
-scheduled session, built through the scheduling action."""
+scheduled session, built through the scheduling action; breakout rooms started through the
+room's action."""
 
 from __future__ import annotations
 
@@ -9,10 +10,41 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from cadenza.accounts.models import User
+from cadenza.courses.actions import enrol_learner, publish_course
+from cadenza.live.actions.room_breakouts import BreakoutPlan, start_breakouts
 from cadenza.live.actions.scheduling import schedule_live_session
-from cadenza.live.models import LiveSession, LiveVideoSettings, SessionFormat, VideoProvider
+from cadenza.live.models import (
+    BreakoutRoom,
+    LiveSession,
+    LiveVideoSettings,
+    SessionFormat,
+    VideoProvider,
+)
 from cadenza.orgs.models import Organization, Role
+from cadenza.orgs.selectors import OrgContext
 from tests.factories import make_course, make_module, make_org, make_user
+
+JITSI_SECRET = "a-long-shared-app-secret-of-the-clinic"
+JITSI = {
+    "jitsi_domain": "meet.example.org",
+    "jitsi_app_id": "cadenza",
+    "jitsi_app_secret": JITSI_SECRET,
+}
+BBB_SECRET = "8cd8ef52e8e101574e400365b55e11a6"
+BBB = {"bbb_url": "https://bbb.example.org/bigbluebutton/", "bbb_secret": BBB_SECRET}
+
+
+class FakeServer:
+    """A BigBlueButton server: answers every GET with the next recorded reply and remembers
+    the URLs asked."""
+
+    def __init__(self, *replies: bytes) -> None:
+        self.replies = list(replies)
+        self.urls: list[str] = []
+
+    def __call__(self, url: str) -> bytes:
+        self.urls.append(url)
+        return self.replies.pop(0)
 
 
 @dataclass
@@ -57,6 +89,39 @@ def make_room(
         capacity=capacity,
     )
     return Room(org=org, host=host, learner=learner, session=scheduled.sessions[0])
+
+
+@dataclass
+class Breakouts:
+    """Two open breakout rooms of a room's session: the room's learner in "Triage", a second
+    learner (Bo) in "Fluids"; the host in none."""
+
+    triage: BreakoutRoom
+    fluids: BreakoutRoom
+    other_learner: User
+
+
+def start_two_breakouts(room: Room) -> Breakouts:
+    """Publish the session's course, enrol both learners (so they may open the session's
+    page) and have the host start two breakout rooms."""
+    course = room.session.course
+    publish_course(course=course)
+    other = make_user(
+        room.org, Role.LEARNER, email=f"bo@{room.org.slug}.example.org", display_name="Bo"
+    )
+    for learner in (room.learner, other):
+        enrol_learner(course=course, user=learner)
+    start_breakouts(
+        ctx=OrgContext(org=room.org, user=room.host, role=Role.INSTRUCTOR),
+        session=room.session,
+        client_event_id="split-1",
+        rooms=[
+            BreakoutPlan(name="Triage", member_ids=[room.learner.pk]),
+            BreakoutPlan(name="Fluids", member_ids=[other.pk]),
+        ],
+    )
+    triage, fluids = BreakoutRoom.objects.filter(session=room.session).order_by("position")
+    return Breakouts(triage=triage, fluids=fluids, other_learner=other)
 
 
 # BigBlueButton replies shaped exactly like the API documentation's examples.

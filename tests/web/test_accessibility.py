@@ -61,9 +61,11 @@ NOT_PAGES = {
     "calendar_feed",
     "live_session_ics",
     "live_room_video_start",
+    "live_breakout_video",
     "live_attendance_recount",
     "live_replay_progress",
     "live_recording",
+    "live_recording_edit",
     "live_question_answer",
 }
 
@@ -286,6 +288,8 @@ def _form_posts(site: DemoSite) -> list[tuple[str, str, dict[str, str]]]:
     upcoming = LiveSession.objects.filter(course=site.course, series__isnull=True).last()
     assert upcoming is not None
     session = {**org, "session_id": upcoming.pk}
+    past = LiveSession.objects.filter(course=site.course).exclude(recording_file="").get()
+    replay = {**org, "session_id": past.pk}
     return [
         ("anonymous", reverse("login"), {"username": "nobody@example.org", "password": "wrong"}),
         ("anonymous", reverse("signup"), {"email": "not-an-address"}),
@@ -310,6 +314,7 @@ def _form_posts(site: DemoSite) -> list[tuple[str, str, dict[str, str]]]:
         ("instructor", reverse("live_session_edit", kwargs=session), {"title": ""}),
         ("instructor", reverse("live_session_move", kwargs=session), {"starts_at": "soon"}),
         ("admin", reverse("live_video_settings", kwargs=org), {"default_provider": "zoom"}),
+        ("instructor", reverse("live_recording_edit", kwargs=replay), {"url": "http://x.org"}),
         *[
             (
                 "instructor",

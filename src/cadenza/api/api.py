@@ -13,6 +13,9 @@ from cadenza.api import (
     accounts,
     courses,
     knowledge_checks,
+    live_attendance,
+    live_room,
+    live_sessions,
     modules,
     orgs,
     progress,
@@ -38,6 +41,11 @@ field's rule. A refused request has changed nothing.
 **Files** (video files, downloadable resources) are uploaded on the course builder's pages,
 not through the API; videos given by an https:// address can be made here. Times are UTC
 (ISO 8601); show them in the person's own `time_zone` (see `GET /me`).
+
+**Live sessions** are named by their id under `/orgs/{org}/live-sessions/{session}`. The
+room's real-time traffic is the websocket `/ws/live/{session}/`; the same room can be read
+(`.../room/events?after=<seq>`: the frames missed, or a snapshot) and written
+(`.../room/commands`: the socket's write frame, with its `client_event_id`) over HTTP.
 """
 
 api = NinjaAPI(
@@ -49,5 +57,17 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 
-for module in (accounts, orgs, courses, modules, units, progress, knowledge_checks, questions):
+for module in (
+    accounts,
+    orgs,
+    courses,
+    modules,
+    units,
+    progress,
+    knowledge_checks,
+    questions,
+    live_sessions,
+    live_room,
+    live_attendance,
+):
     api.add_router("", module.router)

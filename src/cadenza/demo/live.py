@@ -10,9 +10,11 @@ The course gains a fourth module, "Live simulation", with three live-session uni
 - the live simulation itself, a class in a few days with built-in video, hosted by the
   instructor and the teaching assistant.
 
-Presence, attendance and the replay accept a moment and are dated yesterday. The room's chat,
-Q&A and poll actions take the clock as they find it (a room is live), so their rows and
-statements carry the time the demo was built; the room is closed the same way.
+Everything in the briefing is dated yesterday, inside its hour: presence, and the room's
+chat, Q&A and poll (each room action takes ``at``, so their rows, numbered events and
+learning-record statements carry the minute they happened, from the ``*_MINUTES``
+constants). The room is closed at the session's end, the instructor attaches the recording an
+hour later through the hosts' action, and the replay is watched in the evening.
 """
 
 from __future__ import annotations
@@ -21,15 +23,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from cadenza.accounts.models import User
 from cadenza.courses.actions import add_module, publish_course
 from cadenza.demo.content import VIDEO_ASSET, VIDEO_DURATION_SECONDS, DemoCourse, asset_bytes
 from cadenza.demo.people import INSTRUCTOR, LEARNERS, TEACHING_ASSISTANT, DemoPerson
-from cadenza.live.actions.attendance import compute_attendance, join_room, leave_room
-from cadenza.live.actions.replay import record_replay_watching
+from cadenza.live.actions.attendance import join_room, leave_room
+from cadenza.live.actions.replay import attach_recording, record_replay_watching
 from cadenza.live.actions.room_chat import post_chat_message
 from cadenza.live.actions.room_polls import close_poll, create_poll, vote_in_poll
 from cadenza.live.actions.room_questions import answer_question, ask_question, vote_for_question
@@ -75,6 +77,14 @@ STAFF_PRESENCE: tuple[tuple[DemoPerson, tuple[int, int]], ...] = (
 )
 # The learner who missed the briefing and watched its replay.
 REPLAY_WATCHER = 14
+# When things happened in the briefing, in minutes after its start (each speaker was present).
+CHAT_MINUTES: tuple[float, ...] = (1, 2, 4, 12, 14, 21)
+QUESTION_MINUTES: tuple[float, ...] = (25, 35)
+QUESTION_VOTE_MINUTES: tuple[float, ...] = (26, 27)
+ANSWER_MINUTE = 40.0
+POLL_OPEN_MINUTE = 45.0
+POLL_VOTE_MINUTES: tuple[float, ...] = (46, 46.5, 47, 47.5, 48)
+POLL_CLOSE_MINUTE = 49.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +167,11 @@ def _ctx(user: User, role: Role, session: LiveSession) -> OrgContext:
     return OrgContext(org=session.org, user=user, role=role)
 
 
+def _minute(session: LiveSession, minutes: float) -> datetime:
+    """The moment ``minutes`` after the session's start."""
+    return session.starts_at + timedelta(minutes=minutes)
+
+
 def _run_briefing(session: LiveSession, users: dict[DemoPerson, User]) -> None:
     """Yesterday's briefing: presence, chat, Q&A, a quiz poll, attendance, the recording and
     a replay watched by a learner who missed it."""
@@ -180,9 +195,13 @@ def _run_briefing(session: LiveSession, users: dict[DemoPerson, User]) -> None:
         (host, "Any nurse who screens positive calls it. Do not wait."),
         (learner[13], "Sorry, my connection dropped. Back now."),
     ]
-    for number, (ctx, body) in enumerate(said, start=1):
+    for number, ((ctx, body), minute) in enumerate(zip(said, CHAT_MINUTES, strict=True), 1):
         post_chat_message(
-            ctx=ctx, session=session, body=body, client_event_id=f"demo-chat-{number}"
+            ctx=ctx,
+            session=session,
+            body=body,
+            client_event_id=f"demo-chat-{number}",
+            at=_minute(session, minute),
         )
 
     ask_question(
@@ -190,6 +209,7 @@ def _run_briefing(session: LiveSession, users: dict[DemoPerson, User]) -> None:
         session=session,
         body="If the cultures are delayed, do we still wait before giving antibiotics?",
         client_event_id="demo-question-1",
+        at=_minute(session, QUESTION_MINUTES[0]),
     )
     ask_question(
         ctx=learner[25],
@@ -197,15 +217,17 @@ def _run_briefing(session: LiveSession, users: dict[DemoPerson, User]) -> None:
         body="Is the lactate repeated at 2 hours or at 4 hours in our protocol?",
         client_event_id="demo-question-2",
         anonymous=True,
+        at=_minute(session, QUESTION_MINUTES[1]),
     )
     # The second (anonymous) question stays open, for the hosts to answer after the session.
     cultures = RoomQuestion.objects.filter(session=session).order_by("seq")[0]
-    for index in (22, 6):
+    for index, minute in zip((22, 6), QUESTION_VOTE_MINUTES, strict=True):
         vote_for_question(
             ctx=learner[index],
             session=session,
             question_id=cultures.pk,
             client_event_id=f"demo-question-vote-{index}",
+            at=_minute(session, minute),
         )
     answer_question(
         ctx=host,
@@ -214,6 +236,7 @@ def _run_briefing(session: LiveSession, users: dict[DemoPerson, User]) -> None:
         client_event_id="demo-answer-1",
         answer="No: take the cultures if you can within minutes, but never delay antibiotics "
         "for them.",
+        at=_minute(session, ANSWER_MINUTE),
     )
 
     create_poll(
@@ -228,26 +251,39 @@ def _run_briefing(session: LiveSession, users: dict[DemoPerson, User]) -> None:
         correct=[1],
         open_now=True,
         client_event_id="demo-poll-1",
+        at=_minute(session, POLL_OPEN_MINUTE),
     )
     poll = Poll.objects.get(session=session)
     options = list(poll.options.order_by("position").values_list("pk", flat=True))
-    for index, choice in ((22, 1), (6, 1), (13, 1), (16, 0), (25, 1)):
+    choices = ((22, 1), (6, 1), (13, 1), (16, 0), (25, 1))
+    for (index, choice), minute in zip(choices, POLL_VOTE_MINUTES, strict=True):
         vote_in_poll(
             ctx=learner[index],
             session=session,
             poll_id=poll.pk,
             option_ids=[options[choice]],
             client_event_id=f"demo-poll-vote-{index}",
+            at=_minute(session, minute),
         )
-    close_poll(ctx=host, session=session, poll_id=poll.pk, client_event_id="demo-poll-close")
+    close_poll(
+        ctx=host,
+        session=session,
+        poll_id=poll.pk,
+        client_event_id="demo-poll-close",
+        at=_minute(session, POLL_CLOSE_MINUTE),
+    )
 
-    compute_attendance(session=session, now=end + timedelta(minutes=10))
-    close_room(ctx=host, session=session, client_event_id="demo-close")
+    # Closing the room counts attendance, as of its end.
+    close_room(ctx=host, session=session, client_event_id="demo-close", at=end)
 
     session.refresh_from_db()
-    session.recording_file.save(VIDEO_ASSET, ContentFile(asset_bytes(VIDEO_ASSET)), save=False)
-    session.recording_duration_seconds = VIDEO_DURATION_SECONDS
-    session.save(update_fields=["recording_file", "recording_duration_seconds", "updated_at"])
+    session = attach_recording(
+        session=session,
+        by=host.user,
+        file=SimpleUploadedFile(VIDEO_ASSET, asset_bytes(VIDEO_ASSET), content_type="video/webm"),
+        duration_seconds=VIDEO_DURATION_SECONDS,
+        now=end + timedelta(hours=1),
+    )
     _watch_replay(session, users[LEARNERS[REPLAY_WATCHER]], at=end + timedelta(hours=8))
 
 

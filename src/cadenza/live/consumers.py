@@ -144,12 +144,12 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
                 user=self.scope.get("user"), session_id=self.session_id
             )
         except (Http404, PermissionDenied, AttributeError):
-            await self.close(code=CLOSE_FORBIDDEN)
+            await self._refuse(CLOSE_FORBIDDEN)
             return
         self.hub = get_hub()
         refusal = await self._refusal()
         if refusal is not None:
-            await self.close(code=refusal)
+            await self._refuse(refusal)
             return
         self.connection_id = uuid.uuid4().hex
         self.connection = await self.hub.join(
@@ -164,6 +164,13 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         await in_database_thread(_join_attendance)(self.access, self.connection_id)
         await self.hub.arrive(self.connection)
         self.arrived = True
+
+    async def _refuse(self, code: int) -> None:
+        """Accept, then close with ``code``: a socket closed before the handshake is an HTTP
+        403 that browsers report as code 1006, which the page would retry for ever; the close
+        code tells it why (removed, not admitted, the room full)."""
+        await self.accept()
+        await self.close(code=code)
 
     async def _refusal(self) -> int | None:
         """Why a learner may not come in now (a close code), or None. Hosts and admins always

@@ -1,4 +1,5 @@
-"""Writes after the session: watching the replay, and hosts answering questions later.
+"""Writes after the session: watching the replay, hosts answering questions later, and hosts
+attaching the recording (a checked video file or an https:// address).
 
 Watching follows learning's rule for videos (``learning.actions.progress``): each report adds
 the seconds the player says it played, but never more than the wall clock since the previous
@@ -15,13 +16,16 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
 from cadenza.accounts.models import User
 from cadenza.activity.actions import record
 from cadenza.activity.verbs import Verb
+from cadenza.courses.uploads import CheckedUpload, check_video
 from cadenza.learning.actions.progress import (
     MAX_PLAYED_SECONDS_PER_REPORT,
     MAX_REPORTED_SECONDS,
@@ -34,11 +38,14 @@ from cadenza.live.models import (
     QuestionStatus,
     ReplayViewing,
     RoomQuestion,
+    SessionStatus,
 )
 from cadenza.live.selectors.attendance import may_manage_attendance
 from cadenza.live.selectors.replay import is_over, replay_duration, room_is_open
 
 MAX_ANSWER_LENGTH = 10_000
+MAX_RECORDING_URL_LENGTH = 200
+"""The length of ``LiveSession.recording_url`` (a ``URLField``'s default)."""
 
 
 class ReplayNotAvailable(ValueError):
@@ -164,4 +171,145 @@ def answer_question_later(
     locked.answered_by = by
     locked.answered_at = now
     locked.save(update_fields=["answer", "status", "answered_by", "answered_at"])
+    return locked
+
+
+def _recording_duration(value: float | None) -> float | None:
+    if value is None:
+        return None
+    if not math.isfinite(value) or not 0 < value <= MAX_REPORTED_SECONDS:
+        raise ValidationError(
+            {
+                "duration_seconds": "The length must be more than 0 and at most "
+                f"{int(MAX_REPORTED_SECONDS)} seconds."
+            }
+        )
+    return value
+
+
+def _recording_url(url: str) -> str:
+    address = url.strip()
+    if len(address) > MAX_RECORDING_URL_LENGTH:
+        raise ValidationError(
+            {"url": f"The address must be at most {MAX_RECORDING_URL_LENGTH} characters."}
+        )
+    if not address.lower().startswith("https://"):
+        raise ValidationError({"url": "Use an https:// address."})
+    try:
+        URLValidator(schemes=["https"])(address)
+    except ValidationError as invalid:
+        raise ValidationError({"url": "Enter a valid https:// address."}) from invalid
+    return address
+
+
+def _checked_video(file: UploadedFile[bytes]) -> CheckedUpload:
+    try:
+        return check_video(file)
+    except ValidationError as refused:
+        raise ValidationError({"file": refused.messages}) from refused
+
+
+def _delete_file(storage_name: str, session: LiveSession) -> None:
+    """Remove a recording file nobody points to any more (after commit: a rolled-back
+    replacement must not lose the file still in use)."""
+    if storage_name:
+        session.recording_file.storage.delete(storage_name)
+
+
+@transaction.atomic
+def attach_recording(
+    *,
+    session: LiveSession,
+    by: User,
+    file: UploadedFile[bytes] | None = None,
+    url: str = "",
+    duration_seconds: float | None = None,
+    now: datetime | None = None,
+) -> LiveSession:
+    """A host attaches the session's recording for its replay: an uploaded video file or an
+    https:// address of the video elsewhere, exactly one of the two. It replaces any recording
+    attached before (the old file is deleted from storage once the change is committed) and,
+    on the replay page, the provider's own recordings.
+
+    Only once the session is over (its room closed or its end passed), never for a cancelled
+    session: before the end the session's page is the room, there is nothing recorded yet,
+    and the replay (where the recording plays) opens after the end. Removing a recording is
+    allowed at any time (``remove_recording``).
+
+    The file is checked like a course's video (``courses.uploads.check_video``: extension,
+    first bytes, ``CADENZA_MAX_VIDEO_BYTES``) and stored under a random name; the address must
+    be https://, so nothing a browser would run lands in the player. ``duration_seconds`` is
+    the recording's length, against which replay watching is measured; without it the
+    player's measured length is used. People's replay progress is kept on replacement.
+
+    Raises ``PermissionDenied`` for anyone but the session's hosts and the organization's
+    admins, ``ReplayNotAvailable`` before the end, ``ValueError`` for a cancelled session and
+    ``ValidationError`` (by field: ``file``, ``url``, ``duration_seconds``; no field when
+    both or neither are given) for bad input. Nothing is written when it raises.
+    """
+    if not may_manage_attendance(session=session, user=by):
+        raise PermissionDenied(
+            "Only the session's hosts and the organization's admins attach its recording."
+        )
+    now = now or timezone.now()
+    if session.status == SessionStatus.CANCELLED:
+        raise ValueError("A cancelled session has no recording.")
+    if not is_over(session, now=now):
+        raise ReplayNotAvailable("Attach the recording once the session has ended.")
+    if file is not None and url.strip():
+        raise ValidationError("Upload a file or give an address, not both.")
+    if file is None and not url.strip():
+        raise ValidationError("Upload the recording's file or give its address.")
+    duration = _recording_duration(duration_seconds)
+    address = _recording_url(url) if file is None else ""
+    checked = _checked_video(file) if file is not None else None
+    locked = LiveSession.objects.select_for_update().get(pk=session.pk)
+    old_file = locked.recording_file.name or ""
+    if checked is not None:
+        locked.recording_file.save(checked.file.name or "recording", checked.file, save=False)
+    else:
+        locked.recording_file = None
+    locked.recording_url = address
+    locked.recording_duration_seconds = duration
+    locked.save(
+        update_fields=[
+            "recording_file",
+            "recording_url",
+            "recording_duration_seconds",
+            "updated_at",
+        ]
+    )
+    if old_file and old_file != locked.recording_file.name:
+        transaction.on_commit(lambda: _delete_file(old_file, locked), robust=True)
+    return locked
+
+
+@transaction.atomic
+def remove_recording(*, session: LiveSession, by: User) -> LiveSession:
+    """A host removes the session's attached recording (file or address) and its length; the
+    replay then lists the provider's recordings, if any, or says there is none. The file is
+    deleted from storage after commit. Allowed at any time, so a wrong file can always be
+    taken down. ``PermissionDenied`` for anyone but the session's hosts and the organization's
+    admins; ``ValueError`` when there is nothing to remove (nothing is written then)."""
+    if not may_manage_attendance(session=session, user=by):
+        raise PermissionDenied(
+            "Only the session's hosts and the organization's admins remove its recording."
+        )
+    locked = LiveSession.objects.select_for_update().get(pk=session.pk)
+    old_file = locked.recording_file.name or ""
+    if not old_file and not locked.recording_url:
+        raise ValueError("This session has no recording to remove.")
+    locked.recording_file = None
+    locked.recording_url = ""
+    locked.recording_duration_seconds = None
+    locked.save(
+        update_fields=[
+            "recording_file",
+            "recording_url",
+            "recording_duration_seconds",
+            "updated_at",
+        ]
+    )
+    if old_file:
+        transaction.on_commit(lambda: _delete_file(old_file, locked), robust=True)
     return locked

@@ -7,7 +7,7 @@ import random
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,6 +26,7 @@ from cadenza.live.models import (
     LiveSessionHost,
     PresenceInterval,
     RoomEvent,
+    VideoProvider,
 )
 from cadenza.live.selectors.room import breakout_views, iso, open_breakouts, person
 from cadenza.orgs.models import Membership, Role
@@ -52,6 +53,7 @@ def start_breakouts(
     rooms: Sequence[BreakoutPlan] = (),
     count: int | None = None,
     minutes: int | None = None,
+    at: datetime | None = None,
 ) -> RoomEvent:
     """A host splits the room: into ``rooms`` made by hand, into ``count`` rooms at random
     among the people present (hosts stay in the main room), or, with neither, into the rooms
@@ -66,7 +68,7 @@ def start_breakouts(
     if minutes is not None and not 1 <= minutes <= MAX_MINUTES:
         raise RoomRefusal(f"A countdown is 1 to {MAX_MINUTES} minutes.")
     BreakoutAssignment.objects.filter(session=room, room__closed_at__isnull=False).delete()
-    now = timezone.now()
+    now = at or timezone.now()
     ends_at = now + timedelta(minutes=minutes) if minutes is not None else None
     if rooms:
         made = _rooms_by_hand(room, rooms)
@@ -91,6 +93,7 @@ def start_breakouts(
         ),
         actor=ctx.user,
         client_event_id=client_event_id,
+        at=now,
     )
 
 
@@ -163,7 +166,12 @@ def _rooms_at_random(session: LiveSession, count: int) -> list[BreakoutRoom]:
 
 @transaction.atomic
 def message_all_breakouts(
-    *, ctx: OrgContext, session: LiveSession, body: str, client_event_id: str
+    *,
+    ctx: OrgContext,
+    session: LiveSession,
+    body: str,
+    client_event_id: str,
+    at: datetime | None = None,
 ) -> RoomEvent:
     """A host's message to every breakout room at once."""
     room, prior = begin_room_write(
@@ -181,12 +189,18 @@ def message_all_breakouts(
         event=BreakoutsMessage(body=text, by=person(ctx.user)),
         actor=ctx.user,
         client_event_id=client_event_id,
+        at=at,
     )
 
 
 @transaction.atomic
 def set_breakout_countdown(
-    *, ctx: OrgContext, session: LiveSession, seconds: int, client_event_id: str
+    *,
+    ctx: OrgContext,
+    session: LiveSession,
+    seconds: int,
+    client_event_id: str,
+    at: datetime | None = None,
 ) -> RoomEvent:
     """A host starts (or resets) the countdown to the end of the breakout rooms."""
     room, prior = begin_room_write(
@@ -199,18 +213,22 @@ def set_breakout_countdown(
     running = open_breakouts(room)
     if not running:
         raise RoomRefusal("No breakout rooms are running.")
-    ends_at = timezone.now() + timedelta(seconds=seconds)
+    now = at or timezone.now()
+    ends_at = now + timedelta(seconds=seconds)
     BreakoutRoom.objects.filter(pk__in=[r.pk for r in running]).update(ends_at=ends_at)
     return append_event(
         session=room,
         event=BreakoutsCountdown(ends_at=iso(ends_at), seconds=seconds),
         actor=ctx.user,
         client_event_id=client_event_id,
+        at=now,
     )
 
 
 @transaction.atomic
-def close_breakouts(*, ctx: OrgContext, session: LiveSession, client_event_id: str) -> RoomEvent:
+def close_breakouts(
+    *, ctx: OrgContext, session: LiveSession, client_event_id: str, at: datetime | None = None
+) -> RoomEvent:
     """A host recalls everyone to the main room; the rooms' chat stays on record."""
     room, prior = begin_room_write(
         ctx=ctx, session=session, client_event_id=client_event_id, moderator_only=True
@@ -220,10 +238,21 @@ def close_breakouts(*, ctx: OrgContext, session: LiveSession, client_event_id: s
     running = open_breakouts(room)
     if not running:
         raise RoomRefusal("No breakout rooms are running.")
-    BreakoutRoom.objects.filter(pk__in=[r.pk for r in running]).update(closed_at=timezone.now())
+    now = at or timezone.now()
+    ids = [r.pk for r in running]
+    BreakoutRoom.objects.filter(pk__in=ids).update(closed_at=now)
+    if room.provider == VideoProvider.BIGBLUEBUTTON:
+        transaction.on_commit(lambda: _end_breakout_meetings(room.pk, ids), robust=True)
     return append_event(
         session=room,
         event=BreakoutsClosed(breakout_ids=tuple(r.pk for r in running)),
         actor=ctx.user,
         client_event_id=client_event_id,
+        at=now,
     )
+
+
+def _end_breakout_meetings(session_id: int, breakout_ids: list[int]) -> None:
+    from cadenza.live.tasks import end_breakout_video_meetings
+
+    end_breakout_video_meetings(session_id, breakout_ids)

@@ -3,6 +3,8 @@ deleting a message."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -47,6 +49,7 @@ def post_chat_message(
     client_event_id: str,
     recipient_id: int | None = None,
     breakout_id: int | None = None,
+    at: datetime | None = None,
 ) -> RoomEvent:
     """Post a chat message.
 
@@ -92,7 +95,7 @@ def post_chat_message(
         if ctx.user.pk not in audience:
             audience.append(ctx.user.pk)
 
-    now = timezone.now()
+    now = at or timezone.now()
     message = ChatMessage.objects.create(
         org_id=room.org_id,
         session=room,
@@ -109,6 +112,7 @@ def post_chat_message(
         actor=ctx.user,
         client_event_id=client_event_id,
         audience=audience,
+        at=now,
     )
     record(
         org=room.org,
@@ -146,7 +150,12 @@ def _private_recipient(
 
 @transaction.atomic
 def delete_chat_message(
-    *, ctx: OrgContext, session: LiveSession, message_id: int, client_event_id: str
+    *,
+    ctx: OrgContext,
+    session: LiveSession,
+    message_id: int,
+    client_event_id: str,
+    at: datetime | None = None,
 ) -> RoomEvent:
     """Delete a chat message: a host any message, a participant their own. The row stays
     (marked deleted, by whom) for the record; everyone's view drops it."""
@@ -160,7 +169,7 @@ def delete_chat_message(
         raise RoomForbidden("Only the hosts may delete another person's message.")
     if message.deleted_at is not None:
         raise RoomRefusal("This message is already deleted.")
-    message.deleted_at = timezone.now()
+    message.deleted_at = at or timezone.now()
     message.deleted_by = ctx.user
     message.save(update_fields=["deleted_at", "deleted_by"])
     return append_event(
@@ -168,4 +177,5 @@ def delete_chat_message(
         event=ChatDeleted(message_id=message.pk),
         actor=ctx.user,
         client_event_id=client_event_id,
+        at=message.deleted_at,
     )

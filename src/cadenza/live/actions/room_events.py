@@ -5,6 +5,11 @@ with the event it already wrote) and ``append_event`` (numbers and stores the ev
 publishes it to the room hub once the transaction commits). Refusals are ``RoomRefusal``
 (the room's state forbids it) or ``RoomForbidden`` (the person may not); the consumer turns
 both into an error frame, and the transaction leaves nothing behind.
+
+Every room action takes an optional ``at`` (default: now) that dates its rows, its numbered
+events and its learning-record statements: a past session rebuilt from outside (the demo's
+briefing, an import) keeps the minute things happened. Clients never choose it:
+``room_commands`` passes none.
 """
 
 from __future__ import annotations

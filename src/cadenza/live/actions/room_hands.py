@@ -3,6 +3,8 @@ person (or one in particular) and lower anyone's hand."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -19,7 +21,9 @@ from cadenza.orgs.selectors import OrgContext
 
 
 @transaction.atomic
-def raise_hand(*, ctx: OrgContext, session: LiveSession, client_event_id: str) -> RoomEvent:
+def raise_hand(
+    *, ctx: OrgContext, session: LiveSession, client_event_id: str, at: datetime | None = None
+) -> RoomEvent:
     """Join the end of the queue (one raised hand per person)."""
     room, prior = begin_room_write(ctx=ctx, session=session, client_event_id=client_event_id)
     if prior is not None:
@@ -29,7 +33,7 @@ def raise_hand(*, ctx: OrgContext, session: LiveSession, client_event_id: str) -
     try:
         with transaction.atomic():
             hand = RaisedHand.objects.create(
-                org_id=room.org_id, session=room, user=ctx.user, raised_at=timezone.now()
+                org_id=room.org_id, session=room, user=ctx.user, raised_at=at or timezone.now()
             )
     except IntegrityError as error:
         raise RoomRefusal("Your hand is already raised.") from error
@@ -38,12 +42,18 @@ def raise_hand(*, ctx: OrgContext, session: LiveSession, client_event_id: str) -
         event=HandRaised(hand_id=hand.pk, person=person(ctx.user), at=iso(hand.raised_at)),
         actor=ctx.user,
         client_event_id=client_event_id,
+        at=hand.raised_at,
     )
 
 
 @transaction.atomic
 def lower_hand(
-    *, ctx: OrgContext, session: LiveSession, client_event_id: str, user_id: int | None = None
+    *,
+    ctx: OrgContext,
+    session: LiveSession,
+    client_event_id: str,
+    user_id: int | None = None,
+    at: datetime | None = None,
 ) -> RoomEvent:
     """Lower a raised hand: one's own, or (hosts) anyone's."""
     room, prior = begin_room_write(ctx=ctx, session=session, client_event_id=client_event_id)
@@ -60,19 +70,25 @@ def lower_hand(
     )
     if hand is None:
         raise RoomRefusal("That hand is not raised.")
-    hand.lowered_at = timezone.now()
+    hand.lowered_at = at or timezone.now()
     hand.save(update_fields=["lowered_at"])
     return append_event(
         session=room,
         event=HandLowered(hand_id=hand.pk, person=person(hand.user), by=person(ctx.user)),
         actor=ctx.user,
         client_event_id=client_event_id,
+        at=hand.lowered_at,
     )
 
 
 @transaction.atomic
 def call_hand(
-    *, ctx: OrgContext, session: LiveSession, client_event_id: str, hand_id: int | None = None
+    *,
+    ctx: OrgContext,
+    session: LiveSession,
+    client_event_id: str,
+    hand_id: int | None = None,
+    at: datetime | None = None,
 ) -> RoomEvent:
     """A host calls on a person: the first in the queue, or the hand ``hand_id``. The hand
     leaves the queue (called), and the person may raise it again later."""
@@ -90,7 +106,7 @@ def call_hand(
     hand = queue.filter(pk=hand_id).first() if hand_id is not None else queue.first()
     if hand is None:
         raise RoomRefusal("No raised hand to call." if hand_id is None else "No such raised hand.")
-    now = timezone.now()
+    now = at or timezone.now()
     hand.called_at = now
     hand.lowered_at = now
     hand.save(update_fields=["called_at", "lowered_at"])
@@ -99,4 +115,5 @@ def call_hand(
         event=HandCalled(hand_id=hand.pk, person=person(hand.user), by=person(ctx.user)),
         actor=ctx.user,
         client_event_id=client_event_id,
+        at=now,
     )

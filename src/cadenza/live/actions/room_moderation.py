@@ -8,6 +8,7 @@ joined at connect (DESIGN section 4: Channels keeps per-person messages).
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from functools import partial
 
 from asgiref.sync import async_to_sync
@@ -66,7 +67,13 @@ def _participant(ctx: OrgContext, room: LiveSession, user_id: int) -> User:
 
 @transaction.atomic
 def set_muted(
-    *, ctx: OrgContext, session: LiveSession, user_id: int, muted: bool, client_event_id: str = ""
+    *,
+    ctx: OrgContext,
+    session: LiveSession,
+    user_id: int,
+    muted: bool,
+    client_event_id: str = "",
+    at: datetime | None = None,
 ) -> RoomEvent:
     """A host mutes (or unmutes) a person in the session's chat."""
     room, prior = begin_room_write(
@@ -87,7 +94,7 @@ def set_muted(
             user=target,
             kind=ParticipantRestriction.Kind.MUTED,
             by=ctx.user,
-            created_at=timezone.now(),
+            created_at=at or timezone.now(),
         )
         event: ParticipantMuted | ParticipantUnmuted = ParticipantMuted(person=person(target))
     else:
@@ -95,12 +102,19 @@ def set_muted(
             raise RoomRefusal(f"{target.name} is not muted.")
         existing.delete()
         event = ParticipantUnmuted(person=person(target))
-    return append_event(session=room, event=event, actor=ctx.user, client_event_id=client_event_id)
+    return append_event(
+        session=room, event=event, actor=ctx.user, client_event_id=client_event_id, at=at
+    )
 
 
 @transaction.atomic
 def remove_participant(
-    *, ctx: OrgContext, session: LiveSession, user_id: int, client_event_id: str = ""
+    *,
+    ctx: OrgContext,
+    session: LiveSession,
+    user_id: int,
+    client_event_id: str = "",
+    at: datetime | None = None,
 ) -> RoomEvent:
     """A host removes a person from the session: their hand is lowered, they may not
     reconnect, and their open sockets are closed right after commit."""
@@ -110,22 +124,24 @@ def remove_participant(
     if prior is not None:
         return prior
     target = _participant(ctx, room, user_id)
+    now = at or timezone.now()
     _, created = ParticipantRestriction.objects.get_or_create(
         session=room,
         user=target,
         kind=ParticipantRestriction.Kind.REMOVED,
-        defaults={"org_id": room.org_id, "by": ctx.user, "created_at": timezone.now()},
+        defaults={"org_id": room.org_id, "by": ctx.user, "created_at": now},
     )
     if not created:
         raise RoomRefusal(f"{target.name} was already removed.")
     RaisedHand.objects.filter(session=room, user=target, lowered_at__isnull=True).update(
-        lowered_at=timezone.now()
+        lowered_at=now
     )
     event = append_event(
         session=room,
         event=ParticipantRemoved(person=person(target)),
         actor=ctx.user,
         client_event_id=client_event_id,
+        at=now,
     )
     transaction.on_commit(
         partial(revoke_room_access, user_id=target.pk, session_id=room.pk), robust=True

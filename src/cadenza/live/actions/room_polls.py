@@ -4,6 +4,7 @@ person, changeable while open, results live), closed (a quiz reveals its answer 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Max
@@ -37,6 +38,7 @@ def create_poll(
     anonymous: bool = False,
     correct: Sequence[int] = (),
     open_now: bool = False,
+    at: datetime | None = None,
 ) -> RoomEvent:
     """A host prepares a poll (``correct``: indexes of the right options for a quiz poll);
     with ``open_now`` it opens at once. Returns the poll's prepared (or opened) event."""
@@ -73,7 +75,7 @@ def create_poll(
         for index, choice in enumerate(choices)
     )
     if open_now:
-        return _open(ctx, room, poll, client_event_id)
+        return _open(ctx, room, poll, client_event_id, at=at)
     return append_event(
         session=room,
         event=PollPrepared(
@@ -88,6 +90,7 @@ def create_poll(
         actor=ctx.user,
         client_event_id=client_event_id,
         audience=[HOSTS],
+        at=at,
     )
 
 
@@ -98,9 +101,16 @@ def _poll(room: LiveSession, poll_id: int) -> Poll:
     return poll
 
 
-def _open(ctx: OrgContext, room: LiveSession, poll: Poll, client_event_id: str) -> RoomEvent:
+def _open(
+    ctx: OrgContext,
+    room: LiveSession,
+    poll: Poll,
+    client_event_id: str,
+    *,
+    at: datetime | None = None,
+) -> RoomEvent:
     poll.status = PollStatus.OPEN
-    poll.opened_at = timezone.now()
+    poll.opened_at = at or timezone.now()
     poll.save(update_fields=["status", "opened_at"])
     results, voters = poll_results(poll)
     return append_event(
@@ -117,12 +127,18 @@ def _open(ctx: OrgContext, room: LiveSession, poll: Poll, client_event_id: str) 
         ),
         actor=ctx.user,
         client_event_id=client_event_id,
+        at=poll.opened_at,
     )
 
 
 @transaction.atomic
 def open_poll(
-    *, ctx: OrgContext, session: LiveSession, poll_id: int, client_event_id: str
+    *,
+    ctx: OrgContext,
+    session: LiveSession,
+    poll_id: int,
+    client_event_id: str,
+    at: datetime | None = None,
 ) -> RoomEvent:
     """A host opens a prepared poll (or reopens a closed one; earlier votes stay)."""
     room, prior = begin_room_write(
@@ -133,7 +149,7 @@ def open_poll(
     poll = _poll(room, poll_id)
     if poll.status == PollStatus.OPEN:
         raise RoomRefusal("This poll is already open.")
-    return _open(ctx, room, poll, client_event_id)
+    return _open(ctx, room, poll, client_event_id, at=at)
 
 
 @transaction.atomic
@@ -144,6 +160,7 @@ def vote_in_poll(
     poll_id: int,
     option_ids: Sequence[int],
     client_event_id: str,
+    at: datetime | None = None,
 ) -> RoomEvent:
     """Vote, or change one's vote, while the poll is open; everyone sees the new results."""
     room, prior = begin_room_write(ctx=ctx, session=session, client_event_id=client_event_id)
@@ -158,7 +175,7 @@ def vote_in_poll(
         raise RoomRefusal("Choose one of the poll's options.")
     if not poll.multiple and len(chosen) != 1:
         raise RoomRefusal("This poll takes one choice.")
-    now = timezone.now()
+    now = at or timezone.now()
     PollVote.objects.update_or_create(
         poll=poll,
         user=ctx.user,
@@ -170,6 +187,7 @@ def vote_in_poll(
         event=PollVoted(poll_id=poll.pk, results=results, voters=voters),
         actor=ctx.user,
         client_event_id=client_event_id,
+        at=now,
     )
     record(
         org=room.org,
@@ -186,7 +204,12 @@ def vote_in_poll(
 
 @transaction.atomic
 def close_poll(
-    *, ctx: OrgContext, session: LiveSession, poll_id: int, client_event_id: str
+    *,
+    ctx: OrgContext,
+    session: LiveSession,
+    poll_id: int,
+    client_event_id: str,
+    at: datetime | None = None,
 ) -> RoomEvent:
     """A host closes a poll: final results, and a quiz's correct options revealed."""
     room, prior = begin_room_write(
@@ -198,7 +221,7 @@ def close_poll(
     if poll.status != PollStatus.OPEN:
         raise RoomRefusal("This poll is not open.")
     poll.status = PollStatus.CLOSED
-    poll.closed_at = timezone.now()
+    poll.closed_at = at or timezone.now()
     poll.save(update_fields=["status", "closed_at"])
     results, voters = poll_results(poll)
     return append_event(
@@ -211,4 +234,5 @@ def close_poll(
         ),
         actor=ctx.user,
         client_event_id=client_event_id,
+        at=poll.closed_at,
     )

@@ -3,6 +3,8 @@ dismissing questions."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -37,6 +39,7 @@ def ask_question(
     body: str,
     client_event_id: str,
     anonymous: bool = False,
+    at: datetime | None = None,
 ) -> RoomEvent:
     """Ask a question. An anonymous question is stored as two events: peers receive it
     without its author, hosts with it (the first carries ``client_event_id`` and the ack)."""
@@ -48,7 +51,7 @@ def ask_question(
         raise RoomRefusal("A question cannot be empty.")
     if len(text) > MAX_QUESTION_LENGTH:
         raise RoomRefusal(f"A question has at most {MAX_QUESTION_LENGTH} characters.")
-    now = timezone.now()
+    now = at or timezone.now()
     question = RoomQuestion.objects.create(
         org_id=room.org_id,
         session=room,
@@ -65,12 +68,14 @@ def ask_question(
             actor=ctx.user,
             client_event_id=client_event_id,
             audience=[PEERS],
+            at=now,
         )
         append_event(
             session=room,
             event=question_asked(question, reveal_author=True),
             actor=ctx.user,
             audience=[HOSTS],
+            at=now,
         )
     else:
         event = append_event(
@@ -78,6 +83,7 @@ def ask_question(
             event=question_asked(question, reveal_author=True),
             actor=ctx.user,
             client_event_id=client_event_id,
+            at=now,
         )
     record(
         org=room.org,
@@ -101,7 +107,12 @@ def _question(room: LiveSession, question_id: int) -> RoomQuestion:
 
 @transaction.atomic
 def vote_for_question(
-    *, ctx: OrgContext, session: LiveSession, question_id: int, client_event_id: str
+    *,
+    ctx: OrgContext,
+    session: LiveSession,
+    question_id: int,
+    client_event_id: str,
+    at: datetime | None = None,
 ) -> RoomEvent:
     """Upvote a question, once per person; questions are listed by votes."""
     room, prior = begin_room_write(ctx=ctx, session=session, client_event_id=client_event_id)
@@ -120,6 +131,7 @@ def vote_for_question(
         event=QuestionVoted(question_id=question.pk, votes=question.votes),
         actor=ctx.user,
         client_event_id=client_event_id,
+        at=at,
     )
 
 
@@ -132,6 +144,7 @@ def answer_question(
     client_event_id: str,
     answer: str = "",
     live: bool = False,
+    at: datetime | None = None,
 ) -> RoomEvent:
     """A host marks a question answered (with a written answer) or answered live. Works
     after the session too: unanswered questions stay listed for the hosts."""
@@ -147,7 +160,7 @@ def answer_question(
     question.status = QuestionStatus.ANSWERED_LIVE if live else QuestionStatus.ANSWERED
     question.answer = text
     question.answered_by = ctx.user
-    question.answered_at = timezone.now()
+    question.answered_at = at or timezone.now()
     question.save(update_fields=["status", "answer", "answered_by", "answered_at"])
     return append_event(
         session=room,
@@ -159,12 +172,18 @@ def answer_question(
         ),
         actor=ctx.user,
         client_event_id=client_event_id,
+        at=question.answered_at,
     )
 
 
 @transaction.atomic
 def dismiss_question(
-    *, ctx: OrgContext, session: LiveSession, question_id: int, client_event_id: str
+    *,
+    ctx: OrgContext,
+    session: LiveSession,
+    question_id: int,
+    client_event_id: str,
+    at: datetime | None = None,
 ) -> RoomEvent:
     """A host dismisses a question (off topic, duplicate); it leaves everyone's list."""
     room, prior = begin_room_write(
@@ -182,4 +201,5 @@ def dismiss_question(
         event=QuestionDismissed(question_id=question.pk),
         actor=ctx.user,
         client_event_id=client_event_id,
+        at=at,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,7 +17,9 @@ from cadenza.orgs.selectors import OrgContext
 
 
 @transaction.atomic
-def open_room(*, ctx: OrgContext, session: LiveSession, client_event_id: str = "") -> RoomEvent:
+def open_room(
+    *, ctx: OrgContext, session: LiveSession, client_event_id: str = "", at: datetime | None = None
+) -> RoomEvent:
     """A host opens the room; everyone taking part is told "starting now" (once per session,
     in the app and by e-mail, through the outbox); reopening a closed room clears its end."""
     room, prior = begin_room_write(
@@ -25,18 +29,24 @@ def open_room(*, ctx: OrgContext, session: LiveSession, client_event_id: str = "
         return prior
     if room.opened_at is not None and room.closed_at is None:
         raise RoomRefusal("The room is already open.")
-    now = timezone.now()
+    now = at or timezone.now()
     room.opened_at = room.opened_at or now
     room.closed_at = None
     room.save(update_fields=["opened_at", "closed_at", "updated_at"])
     notify_starting_now(session=room, opened_by=ctx.user)
     return append_event(
-        session=room, event=RoomOpened(at=iso(now)), actor=ctx.user, client_event_id=client_event_id
+        session=room,
+        event=RoomOpened(at=iso(now)),
+        actor=ctx.user,
+        client_event_id=client_event_id,
+        at=now,
     )
 
 
 @transaction.atomic
-def close_room(*, ctx: OrgContext, session: LiveSession, client_event_id: str = "") -> RoomEvent:
+def close_room(
+    *, ctx: OrgContext, session: LiveSession, client_event_id: str = "", at: datetime | None = None
+) -> RoomEvent:
     """A host ends the session: participants can no longer write; everything stays. Open
     presence intervals are closed and attendance is counted, so hosts see it at once."""
     room, prior = begin_room_write(
@@ -46,19 +56,28 @@ def close_room(*, ctx: OrgContext, session: LiveSession, client_event_id: str = 
         return prior
     if room.closed_at is not None:
         raise RoomRefusal("The room is already closed.")
-    now = timezone.now()
+    now = at or timezone.now()
     room.closed_at = now
     room.save(update_fields=["closed_at", "updated_at"])
     close_open_intervals(session=room, at=now)
     compute_attendance(session=room, now=now)
     return append_event(
-        session=room, event=RoomClosed(at=iso(now)), actor=ctx.user, client_event_id=client_event_id
+        session=room,
+        event=RoomClosed(at=iso(now)),
+        actor=ctx.user,
+        client_event_id=client_event_id,
+        at=now,
     )
 
 
 @transaction.atomic
 def set_chat_locked(
-    *, ctx: OrgContext, session: LiveSession, locked: bool, client_event_id: str = ""
+    *,
+    ctx: OrgContext,
+    session: LiveSession,
+    locked: bool,
+    client_event_id: str = "",
+    at: datetime | None = None,
 ) -> RoomEvent:
     """A host locks chat (only hosts may post) or unlocks it."""
     room, prior = begin_room_write(
@@ -76,4 +95,5 @@ def set_chat_locked(
         event=ChatLocked(by=by) if locked else ChatUnlocked(by=by),
         actor=ctx.user,
         client_event_id=client_event_id,
+        at=at,
     )

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Protocol
 
 from cadenza.accounts.models import User
-from cadenza.live.models import LiveSession, VideoProvider
+from cadenza.live.models import BreakoutRoom, LiveSession, VideoProvider
 
 JsonValue = str | int | float | bool | None | list["JsonValue"] | dict[str, "JsonValue"]
 
@@ -99,6 +99,8 @@ class JoinDetails:
     - "bigbluebutton": ``join_url`` (open it in a new tab or navigate to it);
     - "none": nothing (chat, Q&A and polls only).
     ``is_moderator`` tells the page whether to show host controls for the video.
+    ``breakout_id`` is set on the details of a breakout room's own video (``None``: the main
+    room's), so the page can tell which room a fetched answer is for.
     """
 
     kind: str
@@ -111,6 +113,7 @@ class JoinDetails:
     embed: dict[str, JsonValue] = field(default_factory=dict)
     token: str = ""
     join_url: str = ""
+    breakout_id: int | None = None
 
     def as_json(self) -> dict[str, JsonValue]:
         """The page's view of these details (for ``json_script``): only the fields of ``kind``."""
@@ -125,6 +128,8 @@ class JoinDetails:
             data["embed"] = self.embed
         elif self.kind == VideoProvider.BIGBLUEBUTTON:
             data["join_url"] = self.join_url
+        if self.breakout_id is not None:
+            data["breakout_id"] = self.breakout_id
         return data
 
 
@@ -139,6 +144,24 @@ class Recording:
     provider_id: str = ""
 
 
+def breakout_room_name(*, session: LiveSession, breakout: BreakoutRoom) -> str:
+    """The video room (Jitsi room, BigBlueButton meeting ID) of one breakout room.
+
+    It is the name the server made when the breakout room was made (``start_breakouts``): the
+    session's own room name, "-breakout-" and a random part. So it is scoped to the session,
+    unique, and not guessable from the session's name and the breakout's id. A name that does
+    not belong to ``session`` (never made by the server for it) is refused rather than used.
+    """
+    name = breakout.provider_room
+    if (
+        breakout.session_id != session.pk
+        or not session.provider_room
+        or not name.startswith(f"{session.provider_room}-breakout-")
+    ):
+        raise ProviderError("This breakout room has no video room.")
+    return name
+
+
 class Provider(Protocol):
     """One video provider bound to an organization's settings.
 
@@ -146,6 +169,12 @@ class Provider(Protocol):
     (``ProviderUnavailable`` when it does not answer); ``start`` is idempotent and safe to call
     before every host join. ``join_details`` never calls out. ``is_running`` answers None when
     the provider cannot tell.
+
+    Breakout rooms: ``breakout_join_details`` are the details of one breakout room's own video
+    (for providers whose video lives outside the room socket, a separate Jitsi room or
+    BigBlueButton meeting; the built-in video keeps its own details, its signalling already
+    stays inside a breakout room). ``start_breakout``/``end_breakout`` make and end that
+    meeting where the provider has one to make (BigBlueButton), like ``start``/``end``.
     """
 
     kind: str
@@ -161,3 +190,17 @@ class Provider(Protocol):
     def is_running(self, *, session: LiveSession) -> bool | None: ...
 
     def recordings(self, *, session: LiveSession) -> list[Recording]: ...
+
+    def breakout_join_details(
+        self,
+        *,
+        session: LiveSession,
+        breakout: BreakoutRoom,
+        user: User,
+        is_host: bool,
+        display_name: str,
+    ) -> JoinDetails: ...
+
+    def start_breakout(self, *, session: LiveSession, breakout: BreakoutRoom) -> None: ...
+
+    def end_breakout(self, *, session: LiveSession, breakout: BreakoutRoom) -> None: ...

@@ -11,10 +11,16 @@ organization's settings; with none, host candidates alone connect people on one 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cadenza.accounts.models import User
-from cadenza.live.models import LiveSession, LiveVideoSettings, SessionFormat, VideoProvider
+from cadenza.live.models import (
+    BreakoutRoom,
+    LiveSession,
+    LiveVideoSettings,
+    SessionFormat,
+    VideoProvider,
+)
 from cadenza.live.providers.base import IceServer, JoinDetails, MediaPolicy, Recording
 from cadenza.live.providers.builtin_signalling import SIGNAL_TYPES
 
@@ -123,6 +129,28 @@ class BuiltinProvider:
     def recordings(self, *, session: LiveSession) -> list[Recording]:
         return []
 
+    def breakout_join_details(
+        self,
+        *,
+        session: LiveSession,
+        breakout: BreakoutRoom,
+        user: User,
+        is_host: bool,
+        display_name: str,
+    ) -> JoinDetails:
+        """The same details as the main room's: the room socket keeps a breakout room's
+        signalling inside it, so nothing else changes."""
+        details = self.join_details(
+            session=session, user=user, is_host=is_host, display_name=display_name
+        )
+        return replace(details, breakout_id=breakout.pk)
+
+    def start_breakout(self, *, session: LiveSession, breakout: BreakoutRoom) -> None:
+        return None
+
+    def end_breakout(self, *, session: LiveSession, breakout: BreakoutRoom) -> None:
+        return None
+
 
 class NoVideoProvider:
     """A session without video: chat, Q&A and polls only."""
@@ -145,3 +173,24 @@ class NoVideoProvider:
 
     def recordings(self, *, session: LiveSession) -> list[Recording]:
         return []
+
+    def breakout_join_details(
+        self,
+        *,
+        session: LiveSession,
+        breakout: BreakoutRoom,
+        user: User,
+        is_host: bool,
+        display_name: str,
+    ) -> JoinDetails:
+        """No video in a breakout room either."""
+        details = self.join_details(
+            session=session, user=user, is_host=is_host, display_name=display_name
+        )
+        return replace(details, breakout_id=breakout.pk)
+
+    def start_breakout(self, *, session: LiveSession, breakout: BreakoutRoom) -> None:
+        return None
+
+    def end_breakout(self, *, session: LiveSession, breakout: BreakoutRoom) -> None:
+        return None

@@ -10,22 +10,34 @@ form Jitsi's JWT documentation gives ("missing or false: no moderator permission
 ``mod_token_affiliation`` reads. The Jitsi server must run with Jicofo's auto-owner off and
 ``token_affiliation`` on, so moderator rights come only from the token: a learner who joins
 first never becomes moderator.
+
+A breakout room has its own Jitsi room (``breakout_room_name``: the session's room name plus a
+server-made random part) and its own token whose ``room`` is that name, so a learner's token
+opens their breakout room only; hosts get a moderator token for any breakout room.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import jwt
 
 from cadenza.accounts.models import User
-from cadenza.live.models import LiveSession, LiveVideoSettings, SessionFormat, VideoProvider
+from cadenza.live.models import (
+    BreakoutRoom,
+    LiveSession,
+    LiveVideoSettings,
+    SessionFormat,
+    VideoProvider,
+)
 from cadenza.live.providers.base import (
     JoinDetails,
     JsonValue,
     ProviderError,
     ProviderNotConfigured,
     Recording,
+    breakout_room_name,
 )
 
 TOKEN_GRACE = timedelta(minutes=30)
@@ -51,9 +63,18 @@ class JitsiProvider:
         self.secret = settings.jitsi_app_secret
         self.audience = audience or settings.jitsi_app_id
 
-    def token(self, *, session: LiveSession, user: User, is_host: bool, display_name: str) -> str:
-        """The JWT that lets ``user`` into this session's room only, during its hours only."""
-        room = session.provider_room
+    def token(
+        self,
+        *,
+        session: LiveSession,
+        user: User,
+        is_host: bool,
+        display_name: str,
+        room: str | None = None,
+    ) -> str:
+        """The JWT that lets ``user`` into this session's room only (or into ``room``, one of
+        its breakout rooms), during the session's hours only."""
+        room = session.provider_room if room is None else room
         if not room or room == "*":
             raise ProviderError("This session has no video room yet.")
         opens = session.starts_at - timedelta(minutes=session.lobby_minutes) - CLOCK_SKEW
@@ -81,10 +102,51 @@ class JitsiProvider:
     def join_details(
         self, *, session: LiveSession, user: User, is_host: bool, display_name: str
     ) -> JoinDetails:
-        token = self.token(session=session, user=user, is_host=is_host, display_name=display_name)
+        return self._details(
+            session=session,
+            room=session.provider_room,
+            subject=session.title,
+            user=user,
+            is_host=is_host,
+            display_name=display_name,
+        )
+
+    def breakout_join_details(
+        self,
+        *,
+        session: LiveSession,
+        breakout: BreakoutRoom,
+        user: User,
+        is_host: bool,
+        display_name: str,
+    ) -> JoinDetails:
+        """The breakout room's own Jitsi room, with a token for that room only."""
+        details = self._details(
+            session=session,
+            room=breakout_room_name(session=session, breakout=breakout),
+            subject=f"{session.title} - {breakout.name}",
+            user=user,
+            is_host=is_host,
+            display_name=display_name,
+        )
+        return replace(details, breakout_id=breakout.pk)
+
+    def _details(
+        self,
+        *,
+        session: LiveSession,
+        room: str,
+        subject: str,
+        user: User,
+        is_host: bool,
+        display_name: str,
+    ) -> JoinDetails:
+        token = self.token(
+            session=session, user=user, is_host=is_host, display_name=display_name, room=room
+        )
         audience_only = session.format == SessionFormat.WEBINAR and not is_host
         embed: dict[str, JsonValue] = {
-            "roomName": session.provider_room,
+            "roomName": room,
             "jwt": token,
             "userInfo": {"displayName": display_name, "email": user.email},
             "configOverwrite": {
@@ -92,7 +154,7 @@ class JitsiProvider:
                 "prejoinConfig": {"enabled": True},
                 "startWithAudioMuted": audience_only,
                 "startWithVideoMuted": audience_only,
-                "subject": session.title,
+                "subject": subject,
             },
         }
         return JoinDetails(
@@ -115,3 +177,9 @@ class JitsiProvider:
 
     def recordings(self, *, session: LiveSession) -> list[Recording]:
         return []
+
+    def start_breakout(self, *, session: LiveSession, breakout: BreakoutRoom) -> None:
+        return None
+
+    def end_breakout(self, *, session: LiveSession, breakout: BreakoutRoom) -> None:
+        return None

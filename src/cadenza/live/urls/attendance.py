@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(session + "replay/", replay.replay, name="live_replay"),
     path(session + "replay/progress/", replay.replay_progress, name="live_replay_progress"),
     path(session + "recording/", replay.recording, name="live_recording"),
+    path(session + "recording/edit/", replay.recording_edit, name="live_recording_edit"),
     path(
         session + "questions/<int:question_id>/answer/",
         replay.answer_later,

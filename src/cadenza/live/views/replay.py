@@ -1,5 +1,6 @@
 """The replay: a session's page after the call (recording, chat, Q&A, polls, attendance for
-hosts), the replay player's progress reports, the recording file, and answering later.
+hosts), the replay player's progress reports, the recording file, hosts attaching or removing
+the recording, and answering later.
 
 Anyone who may see the session (``access_session``) opens the replay; what it shows depends
 on the viewer (``selectors.replay``). Progress is recorded only for learners enrolled in the
@@ -14,6 +15,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -21,9 +23,15 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from cadenza.accounts.models import User
 from cadenza.lib.ranged_file import ranged_file_response
-from cadenza.live.actions.replay import answer_question_later, record_replay_watching
+from cadenza.live.actions.replay import (
+    answer_question_later,
+    attach_recording,
+    record_replay_watching,
+    remove_recording,
+)
 from cadenza.live.models import Attendance, RoomQuestion
-from cadenza.live.selectors.attendance import is_enrolled_learner
+from cadenza.live.recording_forms import RecordingForm
+from cadenza.live.selectors.attendance import is_enrolled_learner, may_manage_attendance
 from cadenza.live.selectors.replay import ReplayPage, replay_duration, replay_page
 from cadenza.live.selectors.sessions import access_session
 from cadenza.orgs.selectors import OrgContext, access_org, scoped
@@ -59,6 +67,7 @@ def _render(
     *,
     status: int = 200,
     answer_errors: dict[int, str] | None = None,
+    recording_form: RecordingForm | None = None,
 ) -> HttpResponse:
     return render(
         request,
@@ -71,6 +80,7 @@ def _render(
             if page.has_file
             else "",
             "answer_errors": answer_errors or {},
+            "recording_form": recording_form,
         },
         status=status,
     )
@@ -199,3 +209,48 @@ def answer_later(
         return _render(request, ctx, page, status=400, answer_errors={question.pk: str(refused)})
     messages.success(request, "The answer is saved on the replay.")
     return redirect("live_replay", org_slug=ctx.org.slug, session_id=session.pk)
+
+
+@login_required
+@require_POST
+def recording_edit(request: HttpRequest, org_slug: str, session_id: int) -> HttpResponse:
+    """A host attaches (or replaces) the session's recording, a file or an address, or with
+    ``remove`` removes it: back to the replay with a message; 400 with the replay page and
+    the form's errors when refused (nothing written); 403 for anyone but the session's hosts
+    and the organization's admins."""
+    ctx = _ctx(request, org_slug)
+    session = access_session(ctx, session_id=session_id)
+    if not may_manage_attendance(session=session, user=ctx.user):
+        raise PermissionDenied(
+            "Only the session's hosts and the organization's admins manage its recording."
+        )
+    if request.POST.get("remove"):
+        form = RecordingForm(data={})
+        form.full_clean()  # an empty form, bound so that the refusal can be added to it
+        try:
+            remove_recording(session=session, by=ctx.user)
+        except ValueError as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "The recording is removed from the replay.")
+            return redirect("live_replay", org_slug=ctx.org.slug, session_id=session.pk)
+    else:
+        form = RecordingForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                attach_recording(
+                    session=session,
+                    by=ctx.user,
+                    file=form.cleaned_data["file"],
+                    url=form.cleaned_data["url"],
+                    duration_seconds=form.cleaned_data["duration_seconds"],
+                )
+            except ValidationError as refused:
+                form.add_error(None, refused)
+            except ValueError as refused:
+                form.add_error(None, str(refused))
+            else:
+                messages.success(request, "The recording is attached to the replay.")
+                return redirect("live_replay", org_slug=ctx.org.slug, session_id=session.pk)
+    page = replay_page(ctx, session)
+    return _render(request, ctx, page, status=400, recording_form=form)
