@@ -61,6 +61,7 @@ def test_no_live_endpoint_answers_a_server_error_to_malformed_input() -> None:
         "session": str(classroom.session.pk),
         "person": str(classroom.ada.pk),
         "question": str(RoomQuestion.objects.get().pk),
+        "breakout": "1",
     }
     client = Client(raise_request_exception=True)
     client.force_login(classroom.admin)

@@ -305,4 +305,7 @@ def test_the_openapi_schema_lists_the_live_endpoints(school: School) -> None:
         "/orgs/{org}/live-sessions/{session}/attendance/{person}": {"put"},
         "/orgs/{org}/live-sessions/{session}/replay": {"get"},
         "/orgs/{org}/live-sessions/{session}/replay/questions/{question}/answer": {"post"},
+        "/orgs/{org}/live-sessions/{session}/video": {"get"},
+        "/orgs/{org}/live-sessions/{session}/video/breakouts/{breakout}": {"get"},
+        "/orgs/{org}/live-sessions/{session}/recording": {"put", "delete"},
     }

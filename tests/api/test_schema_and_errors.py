@@ -53,6 +53,9 @@ BUILT = {
     "/orgs/{org}/live-sessions/{session}/attendance/{person}": {"put"},
     "/orgs/{org}/live-sessions/{session}/replay": {"get"},
     "/orgs/{org}/live-sessions/{session}/replay/questions/{question}/answer": {"post"},
+    "/orgs/{org}/live-sessions/{session}/video": {"get"},
+    "/orgs/{org}/live-sessions/{session}/video/breakouts/{breakout}": {"get"},
+    "/orgs/{org}/live-sessions/{session}/recording": {"put", "delete"},
 }
 
 

@@ -16,6 +16,7 @@ from cadenza.api import (
     live_attendance,
     live_room,
     live_sessions,
+    live_video,
     modules,
     orgs,
     progress,
@@ -69,5 +70,6 @@ for module in (
     live_sessions,
     live_room,
     live_attendance,
+    live_video,
 ):
     api.add_router("", module.router)

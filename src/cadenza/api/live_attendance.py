@@ -20,6 +20,7 @@ from ninja import Field, Router, Schema
 from cadenza.api.common import ERRORS, PersonOut, cleaned, member_context, person_out
 from cadenza.live.actions.attendance import compute_attendance, correct_attendance
 from cadenza.live.actions.replay import answer_question_later
+from cadenza.live.attendance_forms import CorrectionForm
 from cadenza.live.selectors.api_views import access_session_question
 from cadenza.live.selectors.attendance import (
     AttendanceRow,
@@ -29,7 +30,6 @@ from cadenza.live.selectors.attendance import (
 )
 from cadenza.live.selectors.replay import replay_page
 from cadenza.live.selectors.sessions import access_session
-from cadenza.live.views.attendance import CorrectionForm
 
 router = Router(tags=["live attendance and replay"])
 

@@ -3,6 +3,7 @@ deleting a message."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from django.db import transaction
@@ -16,6 +17,8 @@ from cadenza.live.actions.room_events import (
     RoomRefusal,
     append_event,
     begin_room_write,
+    check_room_write,
+    lock_room_for_write,
     session_object,
 )
 from cadenza.live.events import HOSTS, AudienceMember, ChatDeleted
@@ -58,7 +61,7 @@ def post_chat_message(
     members and the hosts see it); a host may post into a room with ``breakout_id``. Locked
     chat and muted people are refused, hosts excepted.
     """
-    room, prior = begin_room_write(ctx=ctx, session=session, client_event_id=client_event_id)
+    moderator, prior = check_room_write(ctx=ctx, session=session, client_event_id=client_event_id)
     if prior is not None:
         return prior
     text = body.strip()
@@ -66,36 +69,51 @@ def post_chat_message(
         raise RoomRefusal("A chat message cannot be empty.")
     if len(text) > MAX_CHAT_LENGTH:
         raise RoomRefusal(f"A chat message has at most {MAX_CHAT_LENGTH} characters.")
-    moderator = is_moderator(ctx, room)
-    if not moderator:
-        if room.chat_locked:
-            raise RoomRefusal("Chat is locked by the hosts.")
-        if is_restricted(room, ctx.user, ParticipantRestriction.Kind.MUTED):
-            raise RoomForbidden("You are muted in this session's chat.")
+    if not moderator and is_restricted(session, ctx.user, ParticipantRestriction.Kind.MUTED):
+        raise RoomForbidden("You are muted in this session's chat.")
 
     recipient: User | None = None
     breakout: BreakoutRoom | None = None
     audience: list[AudienceMember] = []
     if recipient_id is not None:
-        recipient = _private_recipient(ctx, room, recipient_id=recipient_id, moderator=moderator)
+        recipient = _private_recipient(ctx, session, recipient_id=recipient_id, moderator=moderator)
         audience = [ctx.user.pk, recipient.pk]
     elif breakout_id is not None:
         if not moderator:
             raise RoomForbidden("Only hosts choose a breakout room; yours is chosen for you.")
         breakout = BreakoutRoom.objects.filter(
-            session=room, pk=breakout_id, opened_at__isnull=False, closed_at__isnull=True
+            session=session, pk=breakout_id, opened_at__isnull=False, closed_at__isnull=True
         ).first()
         if breakout is None:
             raise RoomRefusal("No such breakout room is open.")
     elif not moderator:
-        breakout = breakout_of(room, ctx.user.pk)
+        breakout = breakout_of(session, ctx.user.pk)
     if breakout is not None:
         members = BreakoutAssignment.objects.filter(room=breakout).values_list("user_id", flat=True)
         audience = [*members, HOSTS]
         if ctx.user.pk not in audience:
             audience.append(ctx.user.pk)
 
+    # The learning record first, keyed by the client's id, so that the room's lock (taken
+    # next, and held to the commit) covers only the numbered rows.
     now = at or timezone.now()
+    key = client_event_id or uuid.uuid4().hex
+    record(
+        org=session.org,
+        actor=ctx.user,
+        verb=Verb.COMMENTED,
+        obj=session_object(session),
+        event_key=f"live-chat:{session.pk}:{ctx.user.pk}:{key}",
+        result={"response": text},
+        timestamp=now,
+    )
+    room, prior = lock_room_for_write(
+        ctx=ctx, session=session, client_event_id=client_event_id, moderator=moderator
+    )
+    if prior is not None:
+        return prior
+    if room.chat_locked and not moderator:
+        raise RoomRefusal("Chat is locked by the hosts.")
     message = ChatMessage.objects.create(
         org_id=room.org_id,
         session=room,
@@ -106,7 +124,7 @@ def post_chat_message(
         body=text,
         created_at=now,
     )
-    event = append_event(
+    return append_event(
         session=room,
         event=chat_posted(message),
         actor=ctx.user,
@@ -114,16 +132,6 @@ def post_chat_message(
         audience=audience,
         at=now,
     )
-    record(
-        org=room.org,
-        actor=ctx.user,
-        verb=Verb.COMMENTED,
-        obj=session_object(room),
-        event_key=f"live-chat:{room.pk}:{message.pk}",
-        result={"response": text},
-        timestamp=now,
-    )
-    return event
 
 
 def _private_recipient(

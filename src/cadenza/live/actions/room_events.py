@@ -1,10 +1,11 @@
 """Appending a durable room event: the next number, the stored frame, the publish after commit.
 
-Every room write goes through ``begin_room_write`` (locks the session row, answers a retry
-with the event it already wrote) and ``append_event`` (numbers and stores the event, and
-publishes it to the room hub once the transaction commits). Refusals are ``RoomRefusal``
-(the room's state forbids it) or ``RoomForbidden`` (the person may not); the consumer turns
-both into an error frame, and the transaction leaves nothing behind.
+Every room write goes through ``begin_room_write`` (checks the writer, then locks the
+session row; answers a retry with the event it already wrote) and ``append_event`` (numbers
+and stores the event, and publishes it to the room hub once the transaction commits).
+Refusals are ``RoomRefusal`` (the room's state forbids it) or ``RoomForbidden`` (the person
+may not); the consumer turns both into an error frame, and the transaction leaves nothing
+behind.
 
 Every room action takes an optional ``at`` (default: now) that dates its rows, its numbered
 events and its learning-record statements: a past session rebuilt from outside (the demo's
@@ -57,32 +58,70 @@ def lock_room(session: LiveSession) -> LiveSession:
     return LiveSession.objects.select_for_update().select_related("org").get(pk=session.pk)
 
 
-def begin_room_write(
+def check_room_write(
     *, ctx: OrgContext, session: LiveSession, client_event_id: str, moderator_only: bool = False
-) -> tuple[LiveSession, RoomEvent | None]:
-    """Lock the room and check the writer. Returns the locked session and, for a retry of a
-    write already stored under ``client_event_id``, that event (the caller returns it and
-    changes nothing). Removed people, and learners in a closed room, are refused."""
+) -> tuple[bool, RoomEvent | None]:
+    """The checks of a room write that need no lock, made before taking it: answers whether
+    the writer moderates the room and, for a retry of a write already stored under
+    ``client_event_id``, that event (the caller returns it and changes nothing). Removed
+    people are refused; a learner may not do a moderator's write.
+
+    Kept outside the lock on purpose: the session's row lock serializes every write of the
+    room, so each round trip under it limits the whole room's write rate (and under load a
+    thread waits for the interpreter lock after each one)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("room writes run inside the action's transaction")
     if len(client_event_id) > MAX_CLIENT_EVENT_ID:
         raise RoomRefusal(f"client_event_id is longer than {MAX_CLIENT_EVENT_ID} characters.")
-    room = lock_room(session)
-    if client_event_id:
-        prior = RoomEvent.objects.filter(
-            session=room, actor=ctx.user, client_event_id=client_event_id
-        ).first()
-        if prior is not None:
-            return room, prior
-    moderator = is_moderator(ctx, room)
+    prior = _prior(session, ctx.user, client_event_id)
+    if prior is not None:
+        return False, prior
+    moderator = is_moderator(ctx, session)
     if moderator_only and not moderator:
         raise RoomForbidden("Only the session's hosts may do this.")
-    if not moderator:
-        if is_restricted(room, ctx.user, ParticipantRestriction.Kind.REMOVED):
-            raise RoomForbidden("You were removed from this session.")
-        if room.closed_at is not None:
-            raise RoomRefusal("The session has ended.")
+    if not moderator and is_restricted(session, ctx.user, ParticipantRestriction.Kind.REMOVED):
+        raise RoomForbidden("You were removed from this session.")
+    return moderator, None
+
+
+def lock_room_for_write(
+    *, ctx: OrgContext, session: LiveSession, client_event_id: str, moderator: bool
+) -> tuple[LiveSession, RoomEvent | None]:
+    """Take the room's lock for a write checked by ``check_room_write``. A retry whose
+    original committed while this one waited for the lock gets that original; a learner's
+    write to a closed room is refused (the locked row is the latest state)."""
+    room = lock_room(session)
+    prior = _prior(room, ctx.user, client_event_id)
+    if prior is not None:
+        return room, prior
+    if not moderator and room.closed_at is not None:
+        raise RoomRefusal("The session has ended.")
     return room, None
+
+
+def begin_room_write(
+    *, ctx: OrgContext, session: LiveSession, client_event_id: str, moderator_only: bool = False
+) -> tuple[LiveSession, RoomEvent | None]:
+    """Check the writer, then lock the room (``check_room_write`` and
+    ``lock_room_for_write``). Returns the locked session and, for a retry of a write already
+    stored under ``client_event_id``, that event (the caller returns it and changes
+    nothing). Removed people, and learners in a closed room, are refused."""
+    moderator, prior = check_room_write(
+        ctx=ctx, session=session, client_event_id=client_event_id, moderator_only=moderator_only
+    )
+    if prior is not None:
+        return session, prior
+    return lock_room_for_write(
+        ctx=ctx, session=session, client_event_id=client_event_id, moderator=moderator
+    )
+
+
+def _prior(session: LiveSession, actor: User, client_event_id: str) -> RoomEvent | None:
+    if not client_event_id:
+        return None
+    return RoomEvent.objects.filter(
+        session=session, actor=actor, client_event_id=client_event_id
+    ).first()
 
 
 def append_event(

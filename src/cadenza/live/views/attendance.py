@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,11 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cadenza.accounts.models import User
 from cadenza.lib.csv_safe import csv_text
-from cadenza.live.actions.attendance import (
-    MAX_NOTE_LENGTH,
-    compute_attendance,
-    correct_attendance,
-)
+from cadenza.live.actions.attendance import compute_attendance, correct_attendance
+from cadenza.live.attendance_forms import CorrectionForm
 from cadenza.live.models import LiveSession
 from cadenza.live.selectors.attendance import (
     AttendanceRow,
@@ -30,34 +26,6 @@ from cadenza.live.selectors.attendance import (
     session_length_seconds,
 )
 from cadenza.orgs.selectors import OrgContext, access_org
-
-
-class CorrectionForm(forms.Form):
-    """A host's correction of one person's attendance (the person picked from the table)."""
-
-    person = forms.TypedChoiceField(label="Person", coerce=int)
-    attended = forms.BooleanField(label="Attended", required=False)
-    minutes_present = forms.IntegerField(
-        label="Minutes present (leave empty to keep the counted time)",
-        required=False,
-        min_value=0,
-    )
-    note = forms.CharField(label="Note (why)", max_length=MAX_NOTE_LENGTH, required=False)
-
-    def __init__(self, *args: object, rows: list[AttendanceRow], length: int, **kwargs: object):
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.length_minutes = length // 60
-        person = self.fields["person"]
-        assert isinstance(person, forms.TypedChoiceField)
-        person.choices = [(row.user.pk, f"{row.user.name} ({row.user.email})") for row in rows]
-
-    def clean_minutes_present(self) -> int | None:
-        minutes: int | None = self.cleaned_data.get("minutes_present")
-        if minutes is not None and minutes > self.length_minutes:
-            raise forms.ValidationError(
-                f"The session lasts {self.length_minutes} minutes: at most that many."
-            )
-        return minutes
 
 
 def _ctx(request: HttpRequest, org_slug: str) -> OrgContext:

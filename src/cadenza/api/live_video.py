@@ -1,0 +1,137 @@
+"""A live session's video and recording: the join details a participant's app needs (the main
+room's, or their breakout room's own) and, for hosts, attaching the recording by address.
+
+The join details are the session page's (``live.providers``: the built-in mesh's ICE servers,
+a Jitsi IFrame configuration with the person's own token, a BigBlueButton join link); a
+learner gets them from the lobby on, as the page shows the room. A provider that is not set up
+or does not answer is a 503 with the reason. Recording files are uploaded on the replay page;
+here a recording is attached by its https:// address.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+
+from cadenza.api.common import ERRORS, member_context
+from cadenza.live.actions.replay import attach_recording, remove_recording
+from cadenza.live.models import LiveSession
+from cadenza.live.providers import ProviderError, provider_for
+from cadenza.live.providers.selectors import access_breakout_video
+from cadenza.live.selectors.room import is_moderator
+from cadenza.live.selectors.sessions import access_session
+from cadenza.live.selectors.stage import learners_may_enter
+from cadenza.orgs.selectors import OrgContext
+
+router = Router(tags=["live video and recording"])
+
+SESSION = "/orgs/{org}/live-sessions/{session}"
+
+
+class VideoUnavailable(Exception):
+    """The session's video provider is not set up or did not answer (503)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class RecordingIn(Schema):
+    url: str = Field(description="The recording's https:// address.")
+    duration_seconds: float | None = Field(
+        None, description="Its length, against which replay watching is measured."
+    )
+
+
+class RecordingOut(Schema):
+    url: str
+    has_file: bool
+    duration_seconds: float | None
+
+
+def _page_url(request: HttpRequest, ctx: OrgContext, session: LiveSession) -> str:
+    return request.build_absolute_uri(reverse("live_room", args=[ctx.org.slug, session.pk]))
+
+
+def _in_the_room(request: HttpRequest, org: str, session: int) -> tuple[OrgContext, LiveSession]:
+    ctx = member_context(request, org)
+    found = access_session(ctx, session_id=session)
+    if not is_moderator(ctx, found) and not learners_may_enter(found, now=timezone.now()):
+        raise PermissionDenied("The room is not open to learners yet (or was cancelled).")
+    return ctx, found
+
+
+@router.get(SESSION + "/video", response={200: dict[str, Any], 503: dict[str, str], **ERRORS})
+def main_video(request: HttpRequest, org: str, session: int) -> Status[dict[str, Any]]:
+    """The main room's join details for me (``kind``: builtin, jitsi, bigbluebutton, none)."""
+    ctx, found = _in_the_room(request, org, session)
+    try:
+        provider = provider_for(found, page_url=_page_url(request, ctx, found))
+        details = provider.join_details(
+            session=found,
+            user=ctx.user,
+            is_host=is_moderator(ctx, found),
+            display_name=ctx.user.name,
+        )
+    except ProviderError as error:
+        return Status(503, {"detail": error.detail})
+    return Status(200, dict(details.as_json()))
+
+
+@router.get(
+    SESSION + "/video/breakouts/{breakout}",
+    response={200: dict[str, Any], 503: dict[str, str], **ERRORS},
+)
+def breakout_video(
+    request: HttpRequest, org: str, session: int, breakout: int
+) -> Status[dict[str, Any]]:
+    """A breakout room's own video: a learner only their own open room's (404 for any other),
+    a host any open room's. On BigBlueButton the room's meeting is created first."""
+    ctx, found = _in_the_room(request, org, session)
+    access = access_breakout_video(ctx, session=found, breakout_id=breakout)
+    try:
+        provider = provider_for(found, page_url=_page_url(request, ctx, found))
+        provider.start_breakout(session=found, breakout=access.breakout)
+        details = provider.breakout_join_details(
+            session=found,
+            breakout=access.breakout,
+            user=ctx.user,
+            is_host=access.is_host,
+            display_name=ctx.user.name,
+        )
+    except ProviderError as error:
+        return Status(503, {"detail": error.detail})
+    return Status(200, dict(details.as_json()))
+
+
+def _recording_out(session: LiveSession) -> RecordingOut:
+    return RecordingOut(
+        url=session.recording_url,
+        has_file=bool(session.recording_file),
+        duration_seconds=session.recording_duration_seconds,
+    )
+
+
+@router.put(SESSION + "/recording", response={200: RecordingOut, **ERRORS})
+def attach(request: HttpRequest, org: str, session: int, payload: RecordingIn) -> RecordingOut:
+    """Attach (or replace) the recording by its address, once the session is over (hosts and
+    admins; 400 before the end or for a cancelled session, 422 for a bad address)."""
+    ctx = member_context(request, org)
+    found = access_session(ctx, session_id=session)
+    updated = attach_recording(
+        session=found, by=ctx.user, url=payload.url, duration_seconds=payload.duration_seconds
+    )
+    return _recording_out(updated)
+
+
+@router.delete(SESSION + "/recording", response={200: RecordingOut, **ERRORS})
+def remove(request: HttpRequest, org: str, session: int) -> RecordingOut:
+    """Remove the attached recording (hosts and admins; 400 when there is none)."""
+    ctx = member_context(request, org)
+    found = access_session(ctx, session_id=session)
+    return _recording_out(remove_recording(session=found, by=ctx.user))
