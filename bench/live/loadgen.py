@@ -76,6 +76,9 @@ class Phase:
     late: int = 0
     histogram: dict[int, int] = field(default_factory=dict)
     last_receive_ns: int = 0
+    worst: dict[bytes, float] = field(default_factory=dict)
+    """Per message (its id in the body), the slowest delivery in ms: shows whether a high
+    p99 is every message a little late or a few messages very late (a stall)."""
 
 
 class RoomSocket(asyncio.Protocol):
@@ -212,6 +215,9 @@ class Generator:
         stop = buf.find(b'"', colon, end)
         sent = int(buf[colon + 1 : stop])
         ms = (now - sent) / 1e6
+        message = bytes(buf[start + len(tag) : colon])
+        if ms > phase.worst.get(message, 0.0):
+            phase.worst[message] = ms
         index = latency_bin(ms)
         phase.histogram[index] = phase.histogram.get(index, 0) + 1
         phase.received += 1
@@ -336,6 +342,7 @@ class Generator:
             "in_snapshots": self.phase.in_snapshots,
             "late_from_earlier_phases": self.phase.late,
             "histogram": self.phase.histogram,
+            "worst": {k.decode(): round(v, 1) for k, v in self.phase.worst.items()},
             "last_receive_ns": self.phase.last_receive_ns,
             "acks": self.acks - acks,
             "errors": self.errors - errors,

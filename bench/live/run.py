@@ -416,6 +416,10 @@ def run_phase(
     span = max(duration, (last - t0) / 1e9) if last else duration
     p50 = percentile(histogram, 0.50)
     p99 = percentile(histogram, 0.99)
+    worst: dict[str, float] = {}
+    for result in results:
+        for message, ms in result.get("worst", {}).items():
+            worst[message] = max(ms, worst.get(message, 0.0))
     lost = expected - received
     ticks = CLOCK_TICKS * duration
     box_busy = (box1[0] - box0[0]) / max(box1[1] - box0[1], 1) * (os.cpu_count() or 1)
@@ -434,6 +438,8 @@ def run_phase(
         "late_from_earlier_phases": sum(r["late_from_earlier_phases"] for r in results),
         "p50_ms": p50,
         "p99_ms": p99,
+        "slowest_messages": sorted(worst.items(), key=lambda item: -item[1])[:10],
+        "messages_slower_than_target": sum(ms >= scenario.p99_target_ms for ms in worst.values()),
         "deliveries_per_s": round(received / span),
         "delivery_span_s": round(span, 2),
         "server_cpu_cores": [

@@ -11,7 +11,9 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402 - needs Django set up
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
 
+from cadenza.config.collector import tune_for_serving  # noqa: E402
 from cadenza.live.routing import websocket_urlpatterns  # noqa: E402
 from cadenza.live.socket_auth import SessionUserMiddleware  # noqa: E402
 
@@ -23,3 +25,6 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+if settings.SERVER_GC_TUNING:
+    tune_for_serving()

@@ -168,6 +168,16 @@ CADENZA_BBB_CHECKSUM = os.environ.get("CADENZA_BBB_CHECKSUM", "sha1")
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # Names the live room hub's Redis channels, so two installs can share one Redis.
 LIVE_HUB_PREFIX = os.environ.get("LIVE_HUB_PREFIX", "cadenza")
+# Each server process re-checks who may stay in its rooms this often (seconds): revoked
+# access closes a socket within this time. One query per room per sweep.
+LIVE_SWEEP_SECONDS = float(os.environ.get("CADENZA_LIVE_SWEEP_SECONDS", "5"))
+# At most one presence frame per room and process this often (seconds).
+LIVE_PRESENCE_INTERVAL = float(os.environ.get("CADENZA_LIVE_PRESENCE_INTERVAL", "1"))
+# Server processes tune the garbage collector (cadenza.config.collector); a test run keeps
+# CPython's defaults, and tests/config/test_collector.py checks the tuning itself.
+SERVER_GC_TUNING = env_bool(
+    "CADENZA_GC_TUNING", default=not env_bool("CADENZA_TESTING", default=False)
+)
 
 if REDIS_URL:
     CHANNEL_LAYERS = {
