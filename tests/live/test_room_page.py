@@ -23,6 +23,7 @@ from django.utils import timezone
 from cadenza.accounts.models import User
 from cadenza.courses.actions import publish_course
 from cadenza.live.actions.room_chat import post_chat_message
+from cadenza.live.actions.room_moderation import remove_participant
 from cadenza.live.actions.scheduling import schedule_live_session
 from cadenza.live.models import (
     LiveSession,
@@ -269,3 +270,16 @@ def test_host_starting_a_built_in_video_meeting_lands_back_on_the_page() -> None
     response = client.post(reverse("live_room_video_start", args=["harbour", room.session.pk]))
     assert response.status_code == 302
     assert response["Location"] == f"/o/harbour/live/{room.session.pk}/"
+
+
+def test_a_removed_learner_is_told_so_instead_of_getting_a_room_that_never_joins() -> None:
+    room = school(starts_in=timedelta(minutes=-5))
+    ctx = access_org(user=room.host, slug=room.org.slug)
+    remove_participant(ctx=ctx, session=room.session, user_id=room.learner.pk)
+    response = page(room.learner, room.session)
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "A host removed you from this session." in html
+    assert 'id="room-config"' not in html
+    assert "live/room.js" not in html
+    assert page(room.host, room.session).status_code == 200

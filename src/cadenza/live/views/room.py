@@ -24,14 +24,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from cadenza.accounts.models import User
-from cadenza.live.models import LiveSession, PrivateChat, VideoProvider
+from cadenza.live.models import LiveSession, ParticipantRestriction, PrivateChat, VideoProvider
 from cadenza.live.providers import ProviderError, provider_for
 from cadenza.live.selectors.replay import replay_page
-from cadenza.live.selectors.room import is_moderator
+from cadenza.live.selectors.room import is_moderator, is_restricted
 from cadenza.live.selectors.schedule import hosts_of, participants
 from cadenza.live.selectors.sessions import access_session
 from cadenza.live.selectors.stage import OVER, ROOM, Stage, stage_of
 from cadenza.orgs.selectors import OrgContext, access_org
+
+REMOVED = ParticipantRestriction.Kind.REMOVED
 
 
 def _ctx(request: HttpRequest, org_slug: str) -> OrgContext:
@@ -113,6 +115,10 @@ def room(request: HttpRequest, org_slug: str, session_id: int) -> HttpResponse:
             else "",
             "answer_errors": {},
         }
+    elif stage.name == ROOM and not host and is_restricted(session, ctx.user, REMOVED):
+        # The socket would refuse them; the page says why instead of a room that never joins.
+        context["stage"] = "removed"
+        return render(request, "live/room.html", context, status=403)
     elif stage.name == ROOM:
         join, video_problem = _join_details(request, ctx, session, host=host)
         context |= {
