@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
@@ -35,10 +36,10 @@ log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 25.0
 
 
-def _note_heartbeat(connection_ids: list[str]) -> int:
+def _note_heartbeat(connection_ids: list[str], at: datetime) -> int:
     from cadenza.live.actions.attendance import note_presence_heartbeat
 
-    return note_presence_heartbeat(connection_ids=connection_ids, at=timezone.now())
+    return note_presence_heartbeat(connection_ids=connection_ids, at=at)
 
 
 async def sweep_forever(hub: RoomHub, *, every: float) -> None:
@@ -57,8 +58,9 @@ async def sweep_forever(hub: RoomHub, *, every: float) -> None:
             log.exception("room sweep failed; the next one retries")
 
 
-async def sweep(hub: RoomHub, *, heartbeat: bool) -> int:
-    """One sweep of the hub's rooms; answers how many sockets were found no longer admitted."""
+async def sweep(hub: RoomHub, *, heartbeat: bool, now: datetime | None = None) -> int:
+    """One sweep of the hub's rooms; answers how many sockets were found no longer admitted.
+    ``now`` dates the heartbeat (default: the current time)."""
     revoked = 0
     rooms = hub.rooms()
     for session_id, connections in rooms.items():
@@ -72,7 +74,7 @@ async def sweep(hub: RoomHub, *, heartbeat: bool) -> int:
         alive = [c for connections in rooms.values() for c in connections if not c.revoked]
         ids = [c.connection_id for c in alive if c.connection_id]
         if ids:
-            await in_database_thread(_note_heartbeat)(ids)
+            await in_database_thread(_note_heartbeat)(ids, now or timezone.now())
         for connection in alive:
             connection.offer(0, PING)
     return revoked
