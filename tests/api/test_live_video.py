@@ -9,7 +9,9 @@ import jwt
 import pytest
 from django.utils import timezone
 
+from cadenza.live.actions.room_moderation import remove_participant
 from cadenza.live.models import LiveSession, VideoProvider
+from cadenza.orgs.selectors import access_org
 from tests.api.conftest import api_as
 from tests.live.fixtures_attendance import Live, build_live
 from tests.live.fixtures_providers import JITSI, JITSI_SECRET, make_room, start_two_breakouts
@@ -61,7 +63,7 @@ def test_before_the_lobby_only_hosts_get_the_video() -> None:
     path = f"/orgs/{room.org.slug}/live-sessions/{room.session.pk}/video"
     refused = api_as(room.learner).get(path)
     assert refused.status_code == 403
-    assert refused.json() == {"detail": "The room is not open to learners yet (or was cancelled)."}
+    assert refused.json() == {"detail": "The room is not open: come back when the lobby opens."}
     host = api_as(room.host).get(path)
     assert (host.status_code, host.json()["is_moderator"]) == (200, True)
     assert _claims(host.json())["context"]["user"]["moderator"] == "true"  # type: ignore[index]
@@ -115,3 +117,20 @@ def test_a_learner_cannot_attach_a_recording_and_a_bad_address_is_422(live: Live
     bad = api_as(live.host).put(path, {"url": "javascript:alert(1)"})
     assert (bad.status_code, list(bad.json()["errors"])) == (422, ["url"])
     assert _recording(live.session) == ("", "", None)
+
+
+def test_a_removed_learner_gets_no_video_details() -> None:
+    room = make_room(provider=VideoProvider.JITSI, settings=JITSI)
+    start_two_breakouts(room)
+    remove_participant(
+        ctx=access_org(user=room.host, slug=room.org.slug),
+        session=room.session,
+        user_id=room.learner.pk,
+    )
+    response = api_as(room.learner).get(
+        f"/orgs/{room.org.slug}/live-sessions/{room.session.pk}/video"
+    )
+    assert (response.status_code, response.json()) == (
+        404,
+        {"detail": "You were removed from this session."},
+    )

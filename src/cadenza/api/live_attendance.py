@@ -21,14 +21,13 @@ from cadenza.api.common import ERRORS, PersonOut, cleaned, member_context, perso
 from cadenza.live.actions.attendance import compute_attendance, correct_attendance
 from cadenza.live.actions.replay import answer_question_later
 from cadenza.live.attendance_forms import CorrectionForm
-from cadenza.live.selectors.api_views import access_session_question
 from cadenza.live.selectors.attendance import (
     AttendanceRow,
     access_session_attendance,
     attendance_report,
     session_length_seconds,
 )
-from cadenza.live.selectors.replay import replay_page
+from cadenza.live.selectors.replay import access_session_question, replay_page
 from cadenza.live.selectors.sessions import access_session
 
 router = Router(tags=["live attendance and replay"])

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import BodyEx, P, QueryEx, Router, Schema
@@ -26,12 +25,10 @@ from cadenza.live.selectors.api_views import present_in_room
 from cadenza.live.selectors.room import (
     PRESENT_LISTED,
     RoomAccess,
-    access_room,
+    access_open_room,
     events_after,
     room_snapshot,
 )
-from cadenza.live.selectors.sessions import access_session
-from cadenza.live.selectors.stage import learners_may_enter
 
 router = Router(tags=["live room"])
 
@@ -63,16 +60,10 @@ class RoomWriteOut(Schema):
 
 
 def _room(request: HttpRequest, org: str, session: int) -> RoomAccess:
-    """The room of a session of the organization in the path, admitted as the socket admits:
-    404 for another organization's session or one the person may not see, and once removed
-    from the room; 403 for a learner before the lobby opens or in a cancelled session.
-    (An HTTP reader takes no seat, so a full room does not refuse one.)"""
-    ctx = member_context(request, org)
-    found = access_session(ctx, session_id=session)
-    access = access_room(user=ctx.user, session_id=found.pk)
-    if not access.is_moderator and not learners_may_enter(access.session, now=timezone.now()):
-        raise PermissionDenied("The room is not open: come back when the lobby opens.")
-    return access
+    """The room as the socket admits (``access_open_room``): 404 for another organization's
+    session, one the person may not see, and once removed; 403 for a learner before the lobby
+    opens or in a cancelled session."""
+    return access_open_room(member_context(request, org), session_id=session, now=timezone.now())
 
 
 @router.get(ROOM + "/events", response={200: RoomEventsOut, **ERRORS})

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -21,24 +20,15 @@ from ninja import Field, Router, Schema, Status
 from cadenza.api.common import ERRORS, member_context
 from cadenza.live.actions.replay import attach_recording, remove_recording
 from cadenza.live.models import LiveSession
-from cadenza.live.providers import ProviderError, provider_for
+from cadenza.live.providers import ProviderError
+from cadenza.live.providers.joining import breakout_room_join_details, main_room_join_details
 from cadenza.live.providers.selectors import access_breakout_video
-from cadenza.live.selectors.room import is_moderator
+from cadenza.live.selectors.room import RoomAccess, access_open_room
 from cadenza.live.selectors.sessions import access_session
-from cadenza.live.selectors.stage import learners_may_enter
-from cadenza.orgs.selectors import OrgContext
 
 router = Router(tags=["live video and recording"])
 
 SESSION = "/orgs/{org}/live-sessions/{session}"
-
-
-class VideoUnavailable(Exception):
-    """The session's video provider is not set up or did not answer (503)."""
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
 
 
 class RecordingIn(Schema):
@@ -54,29 +44,22 @@ class RecordingOut(Schema):
     duration_seconds: float | None
 
 
-def _page_url(request: HttpRequest, ctx: OrgContext, session: LiveSession) -> str:
-    return request.build_absolute_uri(reverse("live_room", args=[ctx.org.slug, session.pk]))
-
-
-def _in_the_room(request: HttpRequest, org: str, session: int) -> tuple[OrgContext, LiveSession]:
-    ctx = member_context(request, org)
-    found = access_session(ctx, session_id=session)
-    if not is_moderator(ctx, found) and not learners_may_enter(found, now=timezone.now()):
-        raise PermissionDenied("The room is not open to learners yet (or was cancelled).")
-    return ctx, found
+def _page_url(request: HttpRequest, access: RoomAccess) -> str:
+    session = access.session
+    return request.build_absolute_uri(reverse("live_room", args=[session.org.slug, session.pk]))
 
 
 @router.get(SESSION + "/video", response={200: dict[str, Any], 503: dict[str, str], **ERRORS})
 def main_video(request: HttpRequest, org: str, session: int) -> Status[dict[str, Any]]:
-    """The main room's join details for me (``kind``: builtin, jitsi, bigbluebutton, none)."""
-    ctx, found = _in_the_room(request, org, session)
+    """The main room's join details for me (``kind``: builtin, jitsi, bigbluebutton, none);
+    admitted as the room admits (404 once removed, 403 for a learner before the lobby)."""
+    access = access_open_room(member_context(request, org), session_id=session, now=timezone.now())
     try:
-        provider = provider_for(found, page_url=_page_url(request, ctx, found))
-        details = provider.join_details(
-            session=found,
-            user=ctx.user,
-            is_host=is_moderator(ctx, found),
-            display_name=ctx.user.name,
+        details = main_room_join_details(
+            access.session,
+            user=access.ctx.user,
+            is_host=access.is_moderator,
+            page_url=_page_url(request, access),
         )
     except ProviderError as error:
         return Status(503, {"detail": error.detail})
@@ -92,17 +75,11 @@ def breakout_video(
 ) -> Status[dict[str, Any]]:
     """A breakout room's own video: a learner only their own open room's (404 for any other),
     a host any open room's. On BigBlueButton the room's meeting is created first."""
-    ctx, found = _in_the_room(request, org, session)
-    access = access_breakout_video(ctx, session=found, breakout_id=breakout)
+    access = access_open_room(member_context(request, org), session_id=session, now=timezone.now())
+    room = access_breakout_video(access.ctx, session=access.session, breakout_id=breakout)
     try:
-        provider = provider_for(found, page_url=_page_url(request, ctx, found))
-        provider.start_breakout(session=found, breakout=access.breakout)
-        details = provider.breakout_join_details(
-            session=found,
-            breakout=access.breakout,
-            user=ctx.user,
-            is_host=access.is_host,
-            display_name=ctx.user.name,
+        details = breakout_room_join_details(
+            access.session, access=room, user=access.ctx.user, page_url=_page_url(request, access)
         )
     except ProviderError as error:
         return Status(503, {"detail": error.detail})

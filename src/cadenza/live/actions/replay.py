@@ -41,7 +41,8 @@ from cadenza.live.models import (
     SessionStatus,
 )
 from cadenza.live.selectors.attendance import may_manage_attendance
-from cadenza.live.selectors.replay import is_over, replay_duration, room_is_open
+from cadenza.live.selectors.replay import replay_duration, room_is_open
+from cadenza.live.selectors.stage import is_over
 
 MAX_ANSWER_LENGTH = 10_000
 MAX_RECORDING_URL_LENGTH = 200
@@ -216,6 +217,31 @@ def _delete_file(storage_name: str, session: LiveSession) -> None:
         session.recording_file.storage.delete(storage_name)
 
 
+def _store_recording(
+    locked: LiveSession, *, checked: CheckedUpload | None, url: str, duration: float | None
+) -> LiveSession:
+    """Point the (locked) session at its new recording, or at none; the file it pointed to
+    before is deleted from storage once this commits."""
+    old_file = locked.recording_file.name or ""
+    if checked is not None:
+        locked.recording_file.save(checked.file.name or "recording", checked.file, save=False)
+    else:
+        locked.recording_file = None
+    locked.recording_url = url
+    locked.recording_duration_seconds = duration
+    locked.save(
+        update_fields=[
+            "recording_file",
+            "recording_url",
+            "recording_duration_seconds",
+            "updated_at",
+        ]
+    )
+    if old_file and old_file != (locked.recording_file.name or ""):
+        transaction.on_commit(lambda: _delete_file(old_file, locked), robust=True)
+    return locked
+
+
 @transaction.atomic
 def attach_recording(
     *,
@@ -264,24 +290,7 @@ def attach_recording(
     address = _recording_url(url) if file is None else ""
     checked = _checked_video(file) if file is not None else None
     locked = LiveSession.objects.select_for_update().get(pk=session.pk)
-    old_file = locked.recording_file.name or ""
-    if checked is not None:
-        locked.recording_file.save(checked.file.name or "recording", checked.file, save=False)
-    else:
-        locked.recording_file = None
-    locked.recording_url = address
-    locked.recording_duration_seconds = duration
-    locked.save(
-        update_fields=[
-            "recording_file",
-            "recording_url",
-            "recording_duration_seconds",
-            "updated_at",
-        ]
-    )
-    if old_file and old_file != locked.recording_file.name:
-        transaction.on_commit(lambda: _delete_file(old_file, locked), robust=True)
-    return locked
+    return _store_recording(locked, checked=checked, url=address, duration=duration)
 
 
 @transaction.atomic
@@ -299,17 +308,4 @@ def remove_recording(*, session: LiveSession, by: User) -> LiveSession:
     old_file = locked.recording_file.name or ""
     if not old_file and not locked.recording_url:
         raise ValueError("This session has no recording to remove.")
-    locked.recording_file = None
-    locked.recording_url = ""
-    locked.recording_duration_seconds = None
-    locked.save(
-        update_fields=[
-            "recording_file",
-            "recording_url",
-            "recording_duration_seconds",
-            "updated_at",
-        ]
-    )
-    if old_file:
-        transaction.on_commit(lambda: _delete_file(old_file, locked), robust=True)
-    return locked
+    return _store_recording(locked, checked=None, url="", duration=None)

@@ -11,11 +11,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import Http404
 
 from cadenza.courses.models import Course, UnitKind
 from cadenza.courses.selectors import visible_units
-from cadenza.live.models import LiveSession, LiveSessionHost, PresenceInterval, RoomQuestion
+from cadenza.live.models import LiveSession, LiveSessionHost, PresenceInterval
 from cadenza.live.selectors.attendance import open_interval_end
 from cadenza.orgs.selectors import OrgContext, scoped
 
@@ -47,19 +46,3 @@ def present_in_room(session: LiveSession, *, now: datetime) -> list[int]:
     over HTTP in a process whose room hub does not hold the room's sockets."""
     intervals = PresenceInterval.objects.filter(session=session, left_at__isnull=True)
     return sorted({i.user_id for i in intervals if open_interval_end(i, now) == now})
-
-
-def access_session_question(
-    ctx: OrgContext, *, session: LiveSession, question_id: int
-) -> RoomQuestion:
-    """A question of ``session`` (already authorized with ``access_session``): 404 for
-    another session's or organization's question, as on the replay page."""
-    question = (
-        scoped(RoomQuestion.objects.filter(session=session), ctx.org)
-        .select_related("session", "session__org")
-        .filter(pk=question_id)
-        .first()
-    )
-    if question is None:
-        raise Http404("No such question.")
-    return question

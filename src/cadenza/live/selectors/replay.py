@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 
 from cadenza.accounts.models import User
@@ -42,16 +43,12 @@ from cadenza.live.selectors.attendance import (
     is_enrolled_learner,
     may_manage_attendance,
 )
+from cadenza.live.selectors.stage import is_over
 from cadenza.orgs.selectors import OrgContext, scoped
 
 logger = logging.getLogger(__name__)
 
 ANONYMOUS = "Anonymous"
-
-
-def is_over(session: LiveSession, *, now: datetime) -> bool:
-    """The session has ended: its room was closed, or its end time has passed."""
-    return session.closed_at is not None or now >= session.ends_at
 
 
 def room_is_open(session: LiveSession, *, now: datetime) -> bool:
@@ -302,3 +299,20 @@ def replay_page(
         viewing=scoped(ReplayViewing.objects.filter(session=session, user=user), ctx.org).first(),
         unanswered=[q for q in questions if q.is_open] if host_view else [],
     )
+
+
+def access_session_question(
+    ctx: OrgContext, *, session: LiveSession, question_id: int
+) -> RoomQuestion:
+    """A question of ``session`` (already authorized with ``access_session``), for answering
+    it after the session on the replay page or through the API: 404 for another session's or
+    organization's question."""
+    question = (
+        scoped(RoomQuestion.objects.filter(session=session), ctx.org)
+        .select_related("session", "session__org")
+        .filter(pk=question_id)
+        .first()
+    )
+    if question is None:
+        raise Http404("No such question.")
+    return question

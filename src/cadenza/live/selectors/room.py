@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
@@ -41,6 +43,7 @@ from cadenza.live.models import (
     RoomQuestion,
 )
 from cadenza.live.selectors.sessions import access_session, is_host
+from cadenza.live.selectors.stage import learners_may_enter
 from cadenza.orgs.policy import Permission
 from cadenza.orgs.selectors import OrgContext, access_org
 
@@ -92,11 +95,27 @@ def access_room(*, user: User, session_id: int) -> RoomAccess:
     if org_slug is None:
         raise Http404("No such live session.")
     ctx = access_org(user=user, slug=org_slug)
-    session = access_session(ctx, session_id=session_id)
+    return admit_to_room(ctx, access_session(ctx, session_id=session_id))
+
+
+def admit_to_room(ctx: OrgContext, session: LiveSession) -> RoomAccess:
+    """The room of a session already authorized with ``access_session``: hosts and admins
+    moderate; ``RemovedFromRoom`` for a person a host removed."""
     moderator = is_moderator(ctx, session)
-    if not moderator and is_restricted(session, user, ParticipantRestriction.Kind.REMOVED):
+    if not moderator and is_restricted(session, ctx.user, ParticipantRestriction.Kind.REMOVED):
         raise RemovedFromRoom("You were removed from this session.")
     return RoomAccess(ctx=ctx, session=session, is_moderator=moderator)
+
+
+def access_open_room(ctx: OrgContext, *, session_id: int, now: datetime) -> RoomAccess:
+    """The room of a session of ``ctx``'s organization as an HTTP client may read or write it:
+    ``access_session`` and ``admit_to_room``, then, for a learner, the lobby (403 before it
+    opens and for a cancelled session, as the socket refuses them). An HTTP client takes no
+    seat, so a full room does not refuse one."""
+    access = admit_to_room(ctx, access_session(ctx, session_id=session_id))
+    if not access.is_moderator and not learners_may_enter(access.session, now=now):
+        raise PermissionDenied("The room is not open: come back when the lobby opens.")
+    return access
 
 
 def room_last_seq(session_id: int) -> int:

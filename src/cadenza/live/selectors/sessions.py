@@ -27,7 +27,7 @@ def access_session(ctx: OrgContext, *, session_id: int) -> LiveSession:
     including another organization's session, is 404."""
     session = (
         scoped(LiveSession.objects.all(), ctx.org)
-        .select_related("unit", "unit__module", "course")
+        .select_related("org", "unit", "unit__module", "course")
         .filter(pk=session_id)
         .first()
     )

@@ -8,7 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from cadenza.live.models import LiveSession, SessionStatus
-from cadenza.live.selectors.replay import is_over
+
+
+def is_over(session: LiveSession, *, now: datetime) -> bool:
+    """The session has ended: its room was closed, or its end time has passed."""
+    return session.closed_at is not None or now >= session.ends_at
+
 
 BEFORE = "before"
 """The lobby is not open yet: agenda, start time, countdown, calendar file."""

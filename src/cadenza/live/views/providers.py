@@ -13,9 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cadenza.accounts.models import User
 from cadenza.live.models import VideoProvider
-from cadenza.live.providers import ProviderError, provider_for
+from cadenza.live.providers import ProviderError
 from cadenza.live.providers.actions import update_video_settings
 from cadenza.live.providers.forms import VideoSettingsForm
+from cadenza.live.providers.joining import breakout_room_join_details
 from cadenza.live.providers.selectors import access_breakout_video, video_settings_of
 from cadenza.live.selectors.sessions import access_session
 from cadenza.orgs.policy import Permission
@@ -83,14 +84,8 @@ def breakout_video(request: HttpRequest, org_slug: str, session_id: int) -> Json
         return JsonResponse({"detail": "No such breakout room for you."}, status=404)
     page = reverse("live_room", args=[ctx.org.slug, session.pk])
     try:
-        provider = provider_for(session, page_url=request.build_absolute_uri(page))
-        provider.start_breakout(session=session, breakout=access.breakout)
-        details = provider.breakout_join_details(
-            session=session,
-            breakout=access.breakout,
-            user=ctx.user,
-            is_host=access.is_host,
-            display_name=ctx.user.name,
+        details = breakout_room_join_details(
+            session, access=access, user=ctx.user, page_url=request.build_absolute_uri(page)
         )
     except ProviderError as error:
         return JsonResponse({"detail": error.detail}, status=503)

@@ -29,10 +29,15 @@ from cadenza.live.actions.replay import (
     record_replay_watching,
     remove_recording,
 )
-from cadenza.live.models import Attendance, RoomQuestion
+from cadenza.live.models import Attendance
 from cadenza.live.recording_forms import RecordingForm
 from cadenza.live.selectors.attendance import is_enrolled_learner, may_manage_attendance
-from cadenza.live.selectors.replay import ReplayPage, replay_duration, replay_page
+from cadenza.live.selectors.replay import (
+    ReplayPage,
+    access_session_question,
+    replay_duration,
+    replay_page,
+)
 from cadenza.live.selectors.sessions import access_session
 from cadenza.orgs.selectors import OrgContext, access_org, scoped
 
@@ -194,14 +199,7 @@ def answer_later(
     message when refused (nothing written), 403 for anyone but hosts and admins."""
     ctx = _ctx(request, org_slug)
     session = access_session(ctx, session_id=session_id)
-    question = (
-        scoped(RoomQuestion.objects.filter(session=session), ctx.org)
-        .select_related("session", "session__org")
-        .filter(pk=question_id)
-        .first()
-    )
-    if question is None:
-        raise Http404("No such question.")
+    question = access_session_question(ctx, session=session, question_id=question_id)
     try:
         answer_question_later(question=question, answer=request.POST.get("answer", ""), by=ctx.user)
     except ValueError as refused:

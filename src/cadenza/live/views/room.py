@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cadenza.accounts.models import User
 from cadenza.live.models import LiveSession, ParticipantRestriction, PrivateChat, VideoProvider
 from cadenza.live.providers import ProviderError, provider_for
+from cadenza.live.providers.joining import main_room_join_details
 from cadenza.live.selectors.replay import replay_page
 from cadenza.live.selectors.room import is_moderator, is_restricted
 from cadenza.live.selectors.schedule import hosts_of, participants
@@ -79,9 +80,8 @@ def _join_details(
 ) -> tuple[dict[str, Any], str]:
     """The video provider's join details for this person, or no video and the reason."""
     try:
-        provider = provider_for(session, page_url=request.build_absolute_uri())
-        details = provider.join_details(
-            session=session, user=ctx.user, is_host=host, display_name=ctx.user.name
+        details = main_room_join_details(
+            session, user=ctx.user, is_host=host, page_url=request.build_absolute_uri()
         )
     except ProviderError as error:
         return {"kind": VideoProvider.NONE, "is_moderator": host}, error.detail
