@@ -35,6 +35,7 @@ class Peer {
     this.polite = mesh.selfId > id;
     this.makingOffer = false;
     this.ignoreOffer = false;
+    this.settingRemoteAnswer = false;
     this.sending = new Set();
     const pc = new RTCPeerConnection({ iceServers: mesh.iceServers });
     this.pc = pc;
@@ -97,10 +98,19 @@ class Peer {
 
   async onDescription(type, sdp) {
     const pc = this.pc;
-    const offerCollision = type === "offer" && (this.makingOffer || pc.signalingState !== "stable");
+    // "Perfect negotiation": while our answer's remote description is still being applied,
+    // the connection is about to be stable, so an offer arriving then is not a collision.
+    const readyForOffer =
+      !this.makingOffer && (pc.signalingState === "stable" || this.settingRemoteAnswer);
+    const offerCollision = type === "offer" && !readyForOffer;
     this.ignoreOffer = !this.polite && offerCollision;
     if (this.ignoreOffer) return;
-    await pc.setRemoteDescription({ type, sdp });
+    this.settingRemoteAnswer = type === "answer";
+    try {
+      await pc.setRemoteDescription({ type, sdp });
+    } finally {
+      this.settingRemoteAnswer = false;
+    }
     if (type === "offer") {
       await pc.setLocalDescription();
       this.sendDescription();
@@ -206,6 +216,8 @@ export class Mesh {
     const from = frame.from;
     if (typeof from !== "number" || from === this.selfId || !this.mayConnect(from)) return;
     this.known.add(from);
+    // A peer that calls first gets our own tracks in the answer, not in a second round.
+    if (!this.peers.has(from)) this.connect(from);
     const peer = this.peer(from);
     try {
       if (frame.type === ICE) await peer.onCandidate(frame.candidate);
