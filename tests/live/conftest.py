@@ -23,12 +23,14 @@ from pytest_django.fixtures import Settings
 
 from cadenza.accounts.models import User
 from cadenza.courses.actions import publish_course
+from cadenza.lib.websocket_frames import PREFRAMED
 from cadenza.live.actions.scheduling import schedule_live_session
 from cadenza.live.hub import reset_hub
 from cadenza.live.models import LiveSession, RoomEvent, SessionFormat
 from cadenza.orgs.models import Organization, Role
 from cadenza.orgs.selectors import OrgContext, access_org
 from tests.factories import enrol, make_course, make_module, make_org, make_user
+from tests.websocket_reader import read_frames
 
 ORIGIN = "http://localhost"
 
@@ -224,6 +226,33 @@ class RoomClient:
 
 
 @dataclass
+class ServerWire:
+    """A server that takes finished frames (``cadenza.lib.websocket_frames``), like
+    ``cadenza serve``: each frame is parsed back and handed to the client as the server would.
+    ``paused`` makes it decline, like a socket whose client reads slowly."""
+
+    client: RoomClient | None = None
+    paused: bool = False
+    written: list[str] = field(default_factory=list)
+
+    def write(self, data: bytes) -> bool:
+        if self.paused:
+            return False
+        assert self.client is not None
+        for frame in read_frames(data):
+            text = frame.data.decode()
+            self.written.append(text)
+            self.client.communicator.output_queue.put_nowait(
+                {"type": "websocket.send", "text": text}
+            )
+        return True
+
+    def types(self, *, ignore: tuple[str, ...] = ("live.presence", "ping")) -> list[str]:
+        kinds = [json.loads(text)["type"] for text in self.written]
+        return [kind for kind in kinds if kind not in ignore]
+
+
+@dataclass
 class Room:
     """Opens room clients for people; every client is closed when the test ends."""
 
@@ -235,6 +264,7 @@ class Room:
         session: LiveSession,
         *,
         origin: str = ORIGIN,
+        wire: ServerWire | None = None,
     ) -> RoomClient:
         from cadenza.config.asgi import application
 
@@ -252,15 +282,19 @@ class Room:
             "client": ("127.0.0.1", 50000),
             "server": ("localhost", 80),
         }
+        if wire is not None:
+            scope["extensions"] = {PREFRAMED: {"write": wire.write}}
         client = RoomClient(ApplicationCommunicator(application, scope))
+        if wire is not None:
+            wire.client = client
         self.clients.append(client)
         return client
 
     async def join(
-        self, user: User, session: LiveSession, *, last_seq: int = 0
+        self, user: User, session: LiveSession, *, last_seq: int = 0, wire: ServerWire | None = None
     ) -> tuple[RoomClient, list[dict[str, Any]]]:
         """A connected client that said hello; with what the server replayed to it."""
-        client = await self.client(user, session)
+        client = await self.client(user, session, wire=wire)
         accepted, code = await client.connect()
         assert accepted, f"refused with {code}"
         return client, await client.hello(last_seq)

@@ -100,6 +100,8 @@ def two_servers(tmp_path: Path) -> Iterator[tuple[dict[str, Any], list[int]]]:
                 "cadenza.config.asgi:application",
                 "--host=127.0.0.1",
                 f"--port={port}",
+                # As ``cadenza serve`` runs it: the hub writes finished frames to the sockets.
+                "--ws=cadenza.web.websocket_server:RoomWebSocketProtocol",
                 "--ws-per-message-deflate=false",
                 "--lifespan=off",
                 "--timeout-graceful-shutdown=3",

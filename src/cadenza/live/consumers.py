@@ -1,13 +1,15 @@
 """The live room's websocket: one consumer per connection, thin.
 
-Connect: session cookie (``AuthMiddlewareStack``), Origin (``AllowedHostsOriginValidator``)
+Connect: session cookie (``socket_auth``), Origin (``AllowedHostsOriginValidator``)
 and ``access_room`` (session -> organization -> membership -> enrolment; removed people
 refused), then for learners the lobby (not before it opens) and the session's capacity, are
 checked before the handshake is accepted. The socket registers with this process's room hub
 (whose sweep re-checks admission every few seconds and closes the socket when it is lost),
 joins its person's channel-layer group (so a host's removal closes it at once), and opens its
 presence interval. ``hello`` replays what the client missed (or sends a
-snapshot); then a writer task sends the hub's frames from the connection's bounded queue.
+snapshot); then the hub's frames reach the socket: written at once by the hub while the
+writer task is idle and the server takes finished frames (``cadenza.web.websocket_server``),
+else sent by the writer from the connection's bounded queue.
 Client writes are parsed, re-authorized and handed to one action by ``room_commands``.
 The protocol is documented in ``cadenza.live.events``.
 
@@ -39,6 +41,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
+from cadenza.lib.websocket_frames import frame_writer
 from cadenza.live.actions.room_events import RoomRefusal
 from cadenza.live.actions.room_moderation import person_group
 from cadenza.live.database import in_database_thread
@@ -159,6 +162,7 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             connection_id=self.connection_id,
             on_revoked=self._revoked,
         )
+        self.connection.write_now = frame_writer(self.scope)
         await self.channel_layer.group_add(person_group(self.access.ctx.user.pk), self.channel_name)
         await self.accept()
         await in_database_thread(_join_attendance)(self.access, self.connection_id)
@@ -273,15 +277,21 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         await self.send(text_data=caught_up_frame(seq=self.connection.sent_seq))
 
     async def _write_frames(self) -> None:
+        """Send what the hub queued. While this waits on an empty queue (``idle``), the hub
+        writes frames to the socket itself; a frame it queued (the socket could not take it
+        then) is sent here, through the server's send, which waits for a slow reader."""
         connection = self.connection
+        queue = connection.queue
         while True:
-            seq, frame = await connection.queue.get()
+            connection.idle = True
+            seq, frame = await queue.get()
+            connection.idle = False
             if seq == RESYNC:
                 connection.behind = False
                 await self._catch_up(connection.sent_seq)
             elif seq == 0 or seq > connection.sent_seq:
-                # Straight to the server's send: the hot path skips Channels' two wrappers.
-                await self.base_send({"type": "websocket.send", "text": frame})
+                # Straight to the server's send: skips Channels' two wrappers.
+                await self.base_send({"type": "websocket.send", "text": frame.text})
                 if seq:
                     connection.sent_seq = seq
 

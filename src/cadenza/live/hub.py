@@ -5,10 +5,12 @@ per event (``publish_event``): the sequence number, the audience and the frame, 
 With ``REDIS_URL`` set the message goes to the room's Redis pub/sub channel, so every process
 with participants in the room receives it; otherwise it is handed to this process's hub
 thread-safely. The hub receives each message once per process, checks the room's sequence (a
-gap is filled by one database read for the whole process), and puts the same text in the
-small bounded queue of each local connection allowed to see it. A connection whose queue
-overflows is marked behind: its queue is emptied and it resyncs from the database by its last
-number, so a slow reader never blocks the room or grows memory without bound.
+gap is filled by one database read for the whole process), and offers the same frame, built
+once, to each local connection allowed to see it: written to the socket at once when its
+writer is idle, else put in the connection's small bounded queue (``room_connection``). A
+connection whose queue overflows is marked behind: its queue is emptied and it resyncs from
+the database by its last number, so a slow reader never blocks the room or grows memory
+without bound.
 
 The wire format is in ``hub_wire``, a socket's queue in ``room_connection``. The hub also
 keeps what is per process rather than per socket: presence (``cadenza.live.presence``: counted
@@ -29,6 +31,7 @@ from typing import Literal
 import redis.asyncio as aioredis
 from django.conf import settings
 
+from cadenza.lib.websocket_frames import OutgoingFrame
 from cadenza.live.database import in_database_thread
 from cadenza.live.events import AudienceMember, Person, PresenceChanged, may_see
 from cadenza.live.hub_subscriber import RoomSubscriber
@@ -300,7 +303,14 @@ class RoomHub:
         room.last_seq = max(room.last_seq, last)
 
     @staticmethod
-    def _fan_out(room: _Room, seq: int, audience: Sequence[AudienceMember], frame: str) -> None:
+    def _fan_out(room: _Room, seq: int, audience: Sequence[AudienceMember], text: str) -> None:
+        """Offer one frame to every local socket allowed to see it: built once, here, for all
+        of them (``OutgoingFrame``: the text, and the websocket frame on first use)."""
+        frame = OutgoingFrame(text)
+        if not audience:
+            for connection in room.connections:
+                connection.offer(seq, frame)
+            return
         for connection in room.connections:
             if may_see(audience, user_id=connection.user_id, is_moderator=connection.is_moderator):
                 connection.offer(seq, frame)

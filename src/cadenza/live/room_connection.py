@@ -1,8 +1,11 @@
 """One socket's place in a live room: what it may see and its bounded queue of frames.
 
-The room hub offers each frame once per process to every local connection allowed to see it;
-the socket's writer sends from the connection's queue. A queue that overflows marks its
-connection behind instead of growing: the writer resyncs from the database by its last number.
+The room hub offers each frame once per process to every local connection allowed to see it.
+When the socket's writer is waiting on an empty queue and the server takes finished frames
+(``cadenza.lib.websocket_frames``), the frame, built once for all sockets, is written to the
+socket at once: no queue, no task switch, no per-socket encoding. Otherwise it goes into the
+connection's queue and the writer sends it. A queue that overflows marks its connection behind
+instead of growing: the writer resyncs from the database by its last number.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+from cadenza.lib.websocket_frames import FrameWriter, OutgoingFrame
 from cadenza.live.events import Person
 
 QUEUE_SIZE = 256
@@ -24,6 +28,8 @@ class RoomConnection:
 
     The hub calls ``offer``; the socket's writer takes ``(seq, frame)`` items from ``queue``
     (``seq`` 0 for ephemeral frames, ``RESYNC`` after an overflow) and records ``sent_seq``.
+    The writer sets ``idle`` while it waits on the empty queue; ``write_now`` is the server's
+    writer of finished frames, when it has one.
     """
 
     def __init__(
@@ -43,7 +49,9 @@ class RoomConnection:
         self.connection_id = connection_id
         """The socket's presence interval (attendance), kept alive by the sweep's heartbeat."""
         self.on_revoked = on_revoked
-        self.queue: asyncio.Queue[tuple[int, str]] = asyncio.Queue(maxsize=queue_size)
+        self.queue: asyncio.Queue[tuple[int, OutgoingFrame]] = asyncio.Queue(maxsize=queue_size)
+        self.write_now: FrameWriter | None = None
+        self.idle = False
         self.behind = False
         self.revoked = False
         self.sent_seq = 0
@@ -57,9 +65,17 @@ class RoomConnection:
         if self.on_revoked is not None:
             self.on_revoked()
 
-    def offer(self, seq: int, frame: str) -> None:
+    def offer(self, seq: int, frame: OutgoingFrame) -> None:
         if self.behind:
             return
+        if self.idle and self.write_now is not None and self.queue.empty():
+            if seq and seq <= self.sent_seq:
+                return
+            if self.write_now(frame.wire()):
+                if seq:
+                    self.sent_seq = seq
+                return
+            # The socket cannot take it now (a slow reader, or closing): the writer waits.
         try:
             self.queue.put_nowait((seq, frame))
         except asyncio.QueueFull:
@@ -67,4 +83,7 @@ class RoomConnection:
             self.overflows += 1
             while not self.queue.empty():
                 self.queue.get_nowait()
-            self.queue.put_nowait((RESYNC, ""))
+            self.queue.put_nowait((RESYNC, _NOTHING))
+
+
+_NOTHING = OutgoingFrame("")

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
+from cadenza.lib.websocket_frames import OutgoingFrame
 from cadenza.live.database import in_database_thread
 from cadenza.live.events import PING
 from cadenza.live.selectors.admission import admitted_people
@@ -75,6 +76,7 @@ async def sweep(hub: RoomHub, *, heartbeat: bool, now: datetime | None = None) -
         ids = [c.connection_id for c in alive if c.connection_id]
         if ids:
             await in_database_thread(_note_heartbeat)(ids, now or timezone.now())
+        ping = OutgoingFrame(PING)
         for connection in alive:
-            connection.offer(0, PING)
+            connection.offer(0, ping)
     return revoked

@@ -31,6 +31,8 @@ class Command(BaseCommand):
         import uvicorn
         from huey.contrib.djhuey import HUEY
 
+        from cadenza.web.websocket_server import WS_PROTOCOL
+
         consumer = None
         if not options["no_tasks"] and not HUEY.immediate:
             # The embedded default needs no extra process: the huey scheduler and worker
@@ -47,6 +49,9 @@ class Command(BaseCommand):
                 port=options["port"],
                 workers=options["workers"],
                 log_level="debug" if settings.DEBUG else "info",
+                # uvicorn's websocket protocol, plus a writer of finished frames that the
+                # live room uses to send one event to many sockets (decision 0009).
+                ws=WS_PROTOCOL,
                 ws_per_message_deflate=False,
                 proxy_headers=True,
                 # Room sockets are told to reconnect (close code 1012) and leave the room; a
