@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cadenza.accounts.models import User
@@ -18,8 +18,9 @@ from cadenza.live.actions.room_events import (
     append_event,
     begin_room_write,
     check_room_write,
-    lock_room_for_write,
+    number_next_event,
     session_object,
+    stored_retry,
 )
 from cadenza.live.events import HOSTS, AudienceMember, ChatDeleted
 from cadenza.live.models import (
@@ -43,7 +44,6 @@ from cadenza.orgs.selectors import OrgContext
 MAX_CHAT_LENGTH = 2000
 
 
-@transaction.atomic
 def post_chat_message(
     *,
     ctx: OrgContext,
@@ -53,6 +53,39 @@ def post_chat_message(
     recipient_id: int | None = None,
     breakout_id: int | None = None,
     at: datetime | None = None,
+) -> RoomEvent:
+    """Post a chat message (see ``_post``); a retry gets the message it already posted.
+
+    The retry check runs before the room's lock, not under it (chat keeps the lock short): a
+    retry whose original commits in between fails on the unique client id of room events,
+    rolls back whole, and is answered with that original here."""
+    try:
+        return _post(
+            ctx=ctx,
+            session=session,
+            body=body,
+            client_event_id=client_event_id,
+            recipient_id=recipient_id,
+            breakout_id=breakout_id,
+            at=at,
+        )
+    except IntegrityError:
+        prior = stored_retry(session, ctx.user, client_event_id)
+        if prior is None:
+            raise
+        return prior
+
+
+@transaction.atomic
+def _post(
+    *,
+    ctx: OrgContext,
+    session: LiveSession,
+    body: str,
+    client_event_id: str,
+    recipient_id: int | None,
+    breakout_id: int | None,
+    at: datetime | None,
 ) -> RoomEvent:
     """Post a chat message.
 
@@ -95,7 +128,7 @@ def post_chat_message(
             audience.append(ctx.user.pk)
 
     # The learning record first, keyed by the client's id, so that the room's lock (taken
-    # next, and held to the commit) covers only the numbered rows.
+    # next with the number, and held to the commit) covers only the two numbered rows.
     now = at or timezone.now()
     key = client_event_id or uuid.uuid4().hex
     record(
@@ -107,17 +140,15 @@ def post_chat_message(
         result={"response": text},
         timestamp=now,
     )
-    room, prior = lock_room_for_write(
-        ctx=ctx, session=session, client_event_id=client_event_id, moderator=moderator
-    )
-    if prior is not None:
-        return prior
-    if room.chat_locked and not moderator:
+    numbered = number_next_event(session)
+    if numbered.closed and not moderator:
+        raise RoomRefusal("The session has ended.")
+    if numbered.chat_locked and not moderator:
         raise RoomRefusal("Chat is locked by the hosts.")
     message = ChatMessage.objects.create(
-        org_id=room.org_id,
-        session=room,
-        seq=room.last_seq + 1,
+        org_id=session.org_id,
+        session=session,
+        seq=numbered.seq,
         author=ctx.user,
         recipient=recipient,
         breakout=breakout,
@@ -125,12 +156,13 @@ def post_chat_message(
         created_at=now,
     )
     return append_event(
-        session=room,
+        session=session,
         event=chat_posted(message),
         actor=ctx.user,
         client_event_id=client_event_id,
         audience=audience,
         at=now,
+        numbered=numbered,
     )
 
 

@@ -2,7 +2,15 @@
 
 Every room write goes through ``begin_room_write`` (checks the writer, then locks the
 session row; answers a retry with the event it already wrote) and ``append_event`` (numbers
-and stores the event, and publishes it to the room hub once the transaction commits).
+and stores the event, and publishes it to the room hub once the transaction commits). Chat,
+the room's busiest write, skips the separate lock: ``number_next_event`` takes the lock, the
+number and the state chat needs in one statement (``room_chat``).
+
+The session row's lock is held from the moment the number is taken to the commit, and every
+writer of the room, in every server process, waits for it: that is what makes the numbers
+commit in order, without a gap. So the statements under it are few (docs/performance.md,
+"The room's write path"): each one is a database round trip and, in a busy server process, a
+wait for the interpreter lock.
 Refusals are ``RoomRefusal`` (the room's state forbids it) or ``RoomForbidden`` (the person
 may not); the consumer turns both into an error frame, and the transaction leaves nothing
 behind.
@@ -16,11 +24,12 @@ briefing, an import) keeps the minute things happened. Clients never choose it:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cadenza.accounts.models import User
@@ -52,6 +61,34 @@ def session_object(session: LiveSession) -> LearningObject:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class NumberedEvent:
+    """The room's next number, taken with the state a write checks under the lock."""
+
+    seq: int
+    closed: bool
+    chat_locked: bool
+
+
+def number_next_event(session: LiveSession) -> NumberedEvent:
+    """Take the room's next event number in one statement, which also locks the session row
+    until the transaction ends (an ``UPDATE ... RETURNING``; SQLite has it since 3.35). A
+    write refused after this rolls back, and the number with it."""
+    table = connection.ops.quote_name(LiveSession._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_seq = last_seq + 1 WHERE id = %s "  # noqa: S608 - our table
+            "RETURNING last_seq, closed_at, chat_locked",
+            [session.pk],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise LiveSession.DoesNotExist(f"live session {session.pk} is gone")
+    seq, closed_at, chat_locked = row
+    session.last_seq = int(seq)
+    return NumberedEvent(seq=int(seq), closed=closed_at is not None, chat_locked=bool(chat_locked))
+
+
 def lock_room(session: LiveSession) -> LiveSession:
     """The session row, locked until the transaction ends: writers of one room take turns,
     so numbers are handed out without a gap and state checks see the latest state."""
@@ -73,7 +110,7 @@ def check_room_write(
         raise RuntimeError("room writes run inside the action's transaction")
     if len(client_event_id) > MAX_CLIENT_EVENT_ID:
         raise RoomRefusal(f"client_event_id is longer than {MAX_CLIENT_EVENT_ID} characters.")
-    prior = _prior(session, ctx.user, client_event_id)
+    prior = stored_retry(session, ctx.user, client_event_id)
     if prior is not None:
         return False, prior
     moderator = is_moderator(ctx, session)
@@ -91,7 +128,7 @@ def lock_room_for_write(
     original committed while this one waited for the lock gets that original; a learner's
     write to a closed room is refused (the locked row is the latest state)."""
     room = lock_room(session)
-    prior = _prior(room, ctx.user, client_event_id)
+    prior = stored_retry(room, ctx.user, client_event_id)
     if prior is not None:
         return room, prior
     if not moderator and room.closed_at is not None:
@@ -116,7 +153,8 @@ def begin_room_write(
     )
 
 
-def _prior(session: LiveSession, actor: User, client_event_id: str) -> RoomEvent | None:
+def stored_retry(session: LiveSession, actor: User, client_event_id: str) -> RoomEvent | None:
+    """The event ``actor`` already wrote under ``client_event_id``, if any."""
     if not client_event_id:
         return None
     return RoomEvent.objects.filter(
@@ -132,26 +170,22 @@ def append_event(
     client_event_id: str = "",
     audience: Sequence[AudienceMember] = (),
     at: datetime | None = None,
+    numbered: NumberedEvent | None = None,
 ) -> RoomEvent:
     """Store ``event`` as the session's next numbered event and publish it after commit.
 
-    Must run inside the action's transaction; the session row is (re)locked here so the
-    number is the one after the last committed event. ``audience`` empty: everyone.
-    ``at`` dates the stored event (default: now), for actions replaying a past session.
+    Must run inside the action's transaction; the number is taken here (the session row
+    stays locked to the commit, so it is the one after the last committed event) unless the
+    caller took it already (``numbered``). ``audience`` empty: everyone. ``at`` dates the
+    stored event (default: now), for actions replaying a past session.
     """
     if not event.durable:
         raise TypeError(f"{event.type} is ephemeral and is never stored")
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("append_event must run inside the action's transaction")
-    last = (
-        LiveSession.objects.select_for_update()
-        .filter(pk=session.pk)
-        .values_list("last_seq", flat=True)
-        .get()
-    )
-    seq = last + 1
-    LiveSession.objects.filter(pk=session.pk).update(last_seq=seq)
-    session.last_seq = seq
+    if numbered is None:
+        numbered = number_next_event(session)
+    seq = numbered.seq
     frame = event.encode(seq=seq)
     members = list(audience)
     row = RoomEvent.objects.create(
