@@ -30,7 +30,7 @@ def test_a_number_comes_with_the_state_a_chat_write_checks(classroom: Classroom)
 def test_a_refused_chat_gives_its_number_back(classroom: Classroom) -> None:
     assert _post(classroom, "first", "c1").seq == 1
     LiveSession.objects.filter(pk=classroom.session.pk).update(chat_locked=True)
-    with pytest.raises(RoomRefusal, match="Chat is locked by the hosts."):
+    with pytest.raises(RoomRefusal, match="Chat is locked by the hosts"):
         _post(classroom, "refused", "c2")
     assert LiveSession.objects.get(pk=classroom.session.pk).last_seq == 1
     LiveSession.objects.filter(pk=classroom.session.pk).update(chat_locked=False)
