@@ -37,7 +37,7 @@ from cadenza.live.events import AudienceMember, Person, PresenceChanged, may_see
 from cadenza.live.hub_subscriber import RoomSubscriber
 from cadenza.live.hub_wire import REDIS_OPTIONS, hub_prefix, room_channel, wire_message
 from cadenza.live.presence import PresenceBatch, PresenceCounter
-from cadenza.live.room_connection import QUEUE_SIZE, RoomConnection
+from cadenza.live.room_connection import QUEUE_SIZE, FrameRun, RoomConnection
 from cadenza.live.selectors.room import events_between, room_last_seq
 
 log = logging.getLogger(__name__)
@@ -78,6 +78,7 @@ class RoomHub:
         queue_size: int = QUEUE_SIZE,
         presence_interval: float = PRESENCE_INTERVAL,
         sweep_seconds: float = 5.0,
+        flush_window: float = 0.0,
     ):
         self.redis_url = redis_url
         self.prefix = prefix or hub_prefix()
@@ -85,6 +86,8 @@ class RoomHub:
         self.presence_interval = presence_interval
         self.sweep_seconds = sweep_seconds
         """Seconds between two admission sweeps of this process's sockets."""
+        self.flush_window = flush_window
+        """Seconds a room waits after a message for more, to send them in one write."""
         self.loop: asyncio.AbstractEventLoop | None = None
         self.gap_reads = 0
         self._rooms: dict[int, _Room] = {}
@@ -272,48 +275,72 @@ class RoomHub:
             room.inbox.put_nowait((_CATCH_UP, (), ""))
 
     async def _run_room(self, room: _Room) -> None:
+        """Deliver the room's messages: what arrived together (and, with ``flush_window``,
+        within that many seconds of the first) goes out as one run, one write per socket."""
         await room.ready.wait()
         while True:
-            seq, audience, frame = await room.inbox.get()
+            arrived = [await room.inbox.get()]
+            if self.flush_window > 0:
+                await asyncio.sleep(self.flush_window)
+            while not room.inbox.empty():
+                arrived.append(room.inbox.get_nowait())
+            run: list[tuple[int, Sequence[AudienceMember], str]] = []
             try:
-                if seq == 0:
-                    self._fan_out(room, 0, audience, frame)
-                elif seq == _CATCH_UP:
-                    last = await in_database_thread(room_last_seq)(room.session_id)
-                    if last > room.last_seq:
-                        await self._fill(room, last)
-                elif seq > room.last_seq:
-                    if seq > room.last_seq + 1:
-                        await self._fill(room, seq - 1)
-                    self._fan_out(room, seq, audience, frame)
-                    room.last_seq = seq
+                for seq, audience, frame in arrived:
+                    if seq == 0:
+                        run.append((0, audience, frame))
+                    elif seq == _CATCH_UP:
+                        last = await in_database_thread(room_last_seq)(room.session_id)
+                        if last > room.last_seq:
+                            run += await self._missing(room, last)
+                    elif seq > room.last_seq:
+                        if seq > room.last_seq + 1:
+                            run += await self._missing(room, seq - 1)
+                        run.append((seq, audience, frame))
+                        room.last_seq = seq
             except asyncio.CancelledError:
                 raise
             except Exception:
+                log.exception("room hub: a gap not filled in session %s", room.session_id)
+            try:
+                self._fan_out(room, run)
+            except Exception:
                 log.exception("room hub: delivery failed in session %s", room.session_id)
 
-    async def _fill(self, room: _Room, last: int) -> None:
+    async def _missing(
+        self, room: _Room, last: int
+    ) -> list[tuple[int, Sequence[AudienceMember], str]]:
         """One database read for the whole process fills a gap in the room's sequence."""
         self.gap_reads += 1
         rows = await in_database_thread(events_between)(
             session_id=room.session_id, first=room.last_seq + 1, last=last
         )
-        for seq, audience, frame in rows:
-            self._fan_out(room, seq, audience, frame)
         room.last_seq = max(room.last_seq, last)
+        return list(rows)
 
     @staticmethod
-    def _fan_out(room: _Room, seq: int, audience: Sequence[AudienceMember], text: str) -> None:
-        """Offer one frame to every local socket allowed to see it: built once, here, for all
-        of them (``OutgoingFrame``: the text, and the websocket frame on first use)."""
-        frame = OutgoingFrame(text)
-        if not audience:
+    def _fan_out(room: _Room, run: list[tuple[int, Sequence[AudienceMember], str]]) -> None:
+        """Offer frames to every local socket allowed to see them. Each frame is built once,
+        here, for all sockets (``OutgoingFrame``); frames for everyone are joined once into a
+        run that each socket gets in one write."""
+        if not run:
+            return
+        frames = [(seq, audience, OutgoingFrame(text)) for seq, audience, text in run]
+        if not any(audience for _seq, audience, _frame in frames):
+            shared = FrameRun([(seq, frame) for seq, _audience, frame in frames])
             for connection in room.connections:
-                connection.offer(seq, frame)
+                connection.offer_run(shared)
             return
         for connection in room.connections:
-            if may_see(audience, user_id=connection.user_id, is_moderator=connection.is_moderator):
-                connection.offer(seq, frame)
+            visible = [
+                (seq, frame)
+                for seq, audience, frame in frames
+                if may_see(
+                    audience, user_id=connection.user_id, is_moderator=connection.is_moderator
+                )
+            ]
+            if visible:
+                connection.offer_run(FrameRun(visible))
 
     async def _count(
         self, connection: RoomConnection, state: Literal["joined", "left"]
@@ -369,6 +396,7 @@ def get_hub() -> RoomHub:
             redis_url=settings.REDIS_URL,
             presence_interval=float(getattr(settings, "LIVE_PRESENCE_INTERVAL", PRESENCE_INTERVAL)),
             sweep_seconds=float(getattr(settings, "LIVE_SWEEP_SECONDS", 5.0)),
+            flush_window=float(getattr(settings, "LIVE_FLUSH_SECONDS", 0.0)),
         )
     return _hub
 

@@ -66,16 +66,30 @@ class RoomConnection:
             self.on_revoked()
 
     def offer(self, seq: int, frame: OutgoingFrame) -> None:
+        """One frame (``seq`` 0: not numbered); see ``offer_run``."""
+        self.offer_run(FrameRun([(seq, frame)]))
+
+    def offer_run(self, run: FrameRun) -> None:
+        """Frames in order: written to the socket in one piece when its writer waits on an
+        empty queue and the server takes finished frames, else queued for the writer. Frames
+        numbered at or below what the socket was sent already (a replay raced them) are left
+        out."""
         if self.behind:
             return
         if self.idle and self.write_now is not None and self.queue.empty():
-            if seq and seq <= self.sent_seq:
+            fresh = run.after(self.sent_seq)
+            if fresh is None:
                 return
-            if self.write_now(frame.wire()):
-                if seq:
-                    self.sent_seq = seq
+            if self.write_now(fresh.wire()):
+                if fresh.last_seq:
+                    self.sent_seq = fresh.last_seq
                 return
             # The socket cannot take it now (a slow reader, or closing): the writer waits.
+        for seq, frame in run.frames:
+            if not self._enqueue(seq, frame):
+                return
+
+    def _enqueue(self, seq: int, frame: OutgoingFrame) -> bool:
         try:
             self.queue.put_nowait((seq, frame))
         except asyncio.QueueFull:
@@ -84,6 +98,37 @@ class RoomConnection:
             while not self.queue.empty():
                 self.queue.get_nowait()
             self.queue.put_nowait((RESYNC, _NOTHING))
+            return False
+        return True
+
+
+class FrameRun:
+    """Frames that reached the hub together, in order, for the sockets that see them all:
+    their finished websocket frames are joined once, so each socket gets one write."""
+
+    __slots__ = ("_wire", "first_seq", "frames", "last_seq")
+
+    def __init__(self, frames: list[tuple[int, OutgoingFrame]]) -> None:
+        self.frames = frames
+        numbered = [seq for seq, _frame in frames if seq]
+        self.first_seq = numbered[0] if numbered else 0
+        self.last_seq = numbered[-1] if numbered else 0
+        self._wire: bytes | None = None
+
+    def wire(self) -> bytes:
+        if self._wire is None:
+            if len(self.frames) == 1:
+                self._wire = self.frames[0][1].wire()
+            else:
+                self._wire = b"".join(frame.wire() for _seq, frame in self.frames)
+        return self._wire
+
+    def after(self, sent_seq: int) -> FrameRun | None:
+        """The frames a socket that was sent up to ``sent_seq`` still needs (None: none)."""
+        if not self.first_seq or self.first_seq > sent_seq:
+            return self
+        fresh = [(seq, frame) for seq, frame in self.frames if not seq or seq > sent_seq]
+        return FrameRun(fresh) if fresh else None
 
 
 _NOTHING = OutgoingFrame("")
