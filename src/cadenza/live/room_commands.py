@@ -112,6 +112,8 @@ COMMANDS: dict[str, tuple[frozenset[str], Handler]] = {
             recipient_id=f.optional_integer("to"),
             breakout_id=f.optional_integer("breakout_id"),
             client_event_id=cid,
+            # ``perform`` admitted the writer a moment ago (``access_room``).
+            admitted_as_moderator=a.is_moderator,
         ),
     ),
     "chat.delete": (

@@ -53,8 +53,10 @@ def post_chat_message(
     recipient_id: int | None = None,
     breakout_id: int | None = None,
     at: datetime | None = None,
+    admitted_as_moderator: bool | None = None,
 ) -> RoomEvent:
     """Post a chat message (see ``_post``); a retry gets the message it already posted.
+    ``admitted_as_moderator``: see ``check_room_write`` (the room socket passes it).
 
     The retry check runs before the room's lock, not under it (chat keeps the lock short): a
     retry whose original commits in between fails on the unique client id of room events,
@@ -68,6 +70,7 @@ def post_chat_message(
             recipient_id=recipient_id,
             breakout_id=breakout_id,
             at=at,
+            admitted_as_moderator=admitted_as_moderator,
         )
     except IntegrityError:
         prior = stored_retry(session, ctx.user, client_event_id)
@@ -86,6 +89,7 @@ def _post(
     recipient_id: int | None,
     breakout_id: int | None,
     at: datetime | None,
+    admitted_as_moderator: bool | None,
 ) -> RoomEvent:
     """Post a chat message.
 
@@ -94,7 +98,12 @@ def _post(
     members and the hosts see it); a host may post into a room with ``breakout_id``. Locked
     chat and muted people are refused, hosts excepted.
     """
-    moderator, prior = check_room_write(ctx=ctx, session=session, client_event_id=client_event_id)
+    moderator, prior = check_room_write(
+        ctx=ctx,
+        session=session,
+        client_event_id=client_event_id,
+        admitted_as_moderator=admitted_as_moderator,
+    )
     if prior is not None:
         return prior
     text = body.strip()

@@ -96,7 +96,12 @@ def lock_room(session: LiveSession) -> LiveSession:
 
 
 def check_room_write(
-    *, ctx: OrgContext, session: LiveSession, client_event_id: str, moderator_only: bool = False
+    *,
+    ctx: OrgContext,
+    session: LiveSession,
+    client_event_id: str,
+    moderator_only: bool = False,
+    admitted_as_moderator: bool | None = None,
 ) -> tuple[bool, RoomEvent | None]:
     """The checks of a room write that need no lock, made before taking it: answers whether
     the writer moderates the room and, for a retry of a write already stored under
@@ -105,7 +110,11 @@ def check_room_write(
 
     Kept outside the lock on purpose: the session's row lock serializes every write of the
     room, so each round trip under it limits the whole room's write rate (and under load a
-    thread waits for the interpreter lock after each one)."""
+    thread waits for the interpreter lock after each one).
+
+    ``admitted_as_moderator``: the caller admitted the writer to the room a moment ago
+    (``admit_to_room``, which refuses removed people) and says whether they moderate it; the
+    two checks are not repeated."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("room writes run inside the action's transaction")
     if len(client_event_id) > MAX_CLIENT_EVENT_ID:
@@ -113,11 +122,14 @@ def check_room_write(
     prior = stored_retry(session, ctx.user, client_event_id)
     if prior is not None:
         return False, prior
-    moderator = is_moderator(ctx, session)
+    if admitted_as_moderator is not None:
+        moderator = admitted_as_moderator
+    else:
+        moderator = is_moderator(ctx, session)
+        if not moderator and is_restricted(session, ctx.user, ParticipantRestriction.Kind.REMOVED):
+            raise RoomForbidden("You were removed from this session.")
     if moderator_only and not moderator:
         raise RoomForbidden("Only the session's hosts may do this.")
-    if not moderator and is_restricted(session, ctx.user, ParticipantRestriction.Kind.REMOVED):
-        raise RoomForbidden("You were removed from this session.")
     return moderator, None
 
 
