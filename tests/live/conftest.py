@@ -234,14 +234,18 @@ class ServerWire:
     client: RoomClient | None = None
     paused: bool = False
     written: list[str] = field(default_factory=list)
+    writes: list[list[str]] = field(default_factory=list)
+    """The frame types of each write, in order."""
 
     def write(self, data: bytes) -> bool:
         if self.paused:
             return False
         assert self.client is not None
+        self.writes.append([])
         for frame in read_frames(data):
             text = frame.data.decode()
             self.written.append(text)
+            self.writes[-1].append(json.loads(text)["type"])
             self.client.communicator.output_queue.put_nowait(
                 {"type": "websocket.send", "text": text}
             )
@@ -308,6 +312,8 @@ async def room(settings: Settings) -> AsyncIterator[Room]:
     # Presence frames at most every 50 ms and a sweep every 200 ms: the tests wait for them.
     settings.LIVE_PRESENCE_INTERVAL = 0.05
     settings.LIVE_SWEEP_SECONDS = 0.2
+    # Runs of frames at most every 10 ms (the window's own test sets its own).
+    settings.LIVE_FLUSH_SECONDS = 0.01
     await reset_hub()
     opened = Room()
     yield opened

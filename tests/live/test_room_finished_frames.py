@@ -4,6 +4,7 @@ take it (a slow reader) gets it from its queue, in order, and nothing is lost or
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -104,6 +105,22 @@ async def test_a_paused_socket_whose_queue_overflows_resyncs_without_loss_or_dou
 def _post_many(classroom: Classroom, first: int, last: int) -> None:
     for n in range(first, last + 1):
         _post(classroom, f"message {n}", f"c{n}")
+
+
+async def test_frames_that_follow_closely_go_out_together_in_one_write(
+    classroom: Classroom, room: Room
+) -> None:
+    wire = ServerWire()
+    bob, _ = await room.join(classroom.bob, classroom.session, wire=wire)
+    hub_module.get_hub().flush_window = 0.5
+    await asyncio.sleep(0.6)  # a quiet spell (Bob's own arrival has been announced)
+    wire.writes.clear()
+    for n in range(1, 4):
+        await database_sync_to_async(_post)(classroom, f"message {n}", f"c{n}")
+    got = [await bob.events("live.chat.posted") for _ in range(3)]
+    assert [f["seq"] for f in got] == [1, 2, 3]
+    # The first went out at once; the next two, posted within the window, in one write.
+    assert wire.writes == [["live.chat.posted"], ["live.chat.posted", "live.chat.posted"]]
 
 
 class _Writer:

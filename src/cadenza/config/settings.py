@@ -173,9 +173,9 @@ LIVE_HUB_PREFIX = os.environ.get("LIVE_HUB_PREFIX", "cadenza")
 LIVE_SWEEP_SECONDS = float(os.environ.get("CADENZA_LIVE_SWEEP_SECONDS", "5"))
 # At most one presence frame per room and process this often (seconds).
 LIVE_PRESENCE_INTERVAL = float(os.environ.get("CADENZA_LIVE_PRESENCE_INTERVAL", "1"))
-# A room's hub waits this long (seconds) after a message for more, then sends what came in one
-# write per socket: fewer system calls under load for a few milliseconds of latency.
-LIVE_FLUSH_SECONDS = float(os.environ.get("CADENZA_LIVE_FLUSH_SECONDS", "0"))
+# A room's frames go out at most this often (seconds) per process; what arrives meanwhile is
+# sent in one write per socket. A message after a quiet spell goes at once. 0: no window.
+LIVE_FLUSH_SECONDS = float(os.environ.get("CADENZA_LIVE_FLUSH_SECONDS", "0.05"))
 # Server processes tune the garbage collector (cadenza.config.collector); a test run keeps
 # CPython's defaults, and tests/config/test_collector.py checks the tuning itself.
 SERVER_GC_TUNING = env_bool(

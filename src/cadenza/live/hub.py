@@ -87,7 +87,8 @@ class RoomHub:
         self.sweep_seconds = sweep_seconds
         """Seconds between two admission sweeps of this process's sockets."""
         self.flush_window = flush_window
-        """Seconds a room waits after a message for more, to send them in one write."""
+        """Seconds between two runs of a room's frames: what arrives meanwhile goes out
+        together, one write per socket (0: every message at once)."""
         self.loop: asyncio.AbstractEventLoop | None = None
         self.gap_reads = 0
         self._rooms: dict[int, _Room] = {}
@@ -275,13 +276,18 @@ class RoomHub:
             room.inbox.put_nowait((_CATCH_UP, (), ""))
 
     async def _run_room(self, room: _Room) -> None:
-        """Deliver the room's messages: what arrived together (and, with ``flush_window``,
-        within that many seconds of the first) goes out as one run, one write per socket."""
+        """Deliver the room's messages: what arrived together goes out as one run, one write
+        per socket, and runs are at least ``flush_window`` seconds apart."""
         await room.ready.wait()
+        loop = asyncio.get_running_loop()
+        flushed = loop.time() - self.flush_window
         while True:
             arrived = [await room.inbox.get()]
-            if self.flush_window > 0:
-                await asyncio.sleep(self.flush_window)
+            # At most one run per window: a message after a quiet spell goes out at once,
+            # one that follows another closely waits for the rest of the window.
+            wait = flushed + self.flush_window - loop.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
             while not room.inbox.empty():
                 arrived.append(room.inbox.get_nowait())
             run: list[tuple[int, Sequence[AudienceMember], str]] = []
@@ -306,6 +312,7 @@ class RoomHub:
                 self._fan_out(room, run)
             except Exception:
                 log.exception("room hub: delivery failed in session %s", room.session_id)
+            flushed = loop.time()
 
     async def _missing(
         self, room: _Room, last: int
