@@ -18,6 +18,7 @@ import pytest
 import pytest_asyncio
 from asgiref.testing import ApplicationCommunicator
 from channels.db import database_sync_to_async
+from django.db import transaction
 from django.test import Client
 from pytest_django.fixtures import Settings
 
@@ -102,6 +103,21 @@ def classroom(transactional_db: None) -> Classroom:
 
 def ctx_of(user: User, org: Organization) -> OrgContext:
     return access_org(user=user, slug=org.slug)
+
+
+def post_as_ada(classroom: Classroom, body: str, cid: str) -> RoomEvent:
+    """Ada posts a chat message through the action (outside any socket)."""
+    from cadenza.live.actions.room_chat import post_chat_message
+
+    ctx = ctx_of(classroom.ada, classroom.org)
+    return post_chat_message(ctx=ctx, session=classroom.session, body=body, client_event_id=cid)
+
+
+@transaction.atomic
+def post_many_as_ada(classroom: Classroom, first: int, last: int) -> None:
+    """Several events committed at once: the hub receives them in one burst."""
+    for n in range(first, last + 1):
+        post_as_ada(classroom, f"message {n}", f"c{n}")
 
 
 def stored_events(session: LiveSession) -> list[tuple[int, str]]:

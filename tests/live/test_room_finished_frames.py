@@ -9,22 +9,15 @@ from typing import Any
 
 import pytest
 from channels.db import database_sync_to_async
-from django.db import transaction
 
 from cadenza.lib.websocket_frames import OutgoingFrame
 from cadenza.live import hub as hub_module
 from cadenza.live import hub_wire
-from cadenza.live.actions.room_chat import post_chat_message
 from cadenza.live.events import Person
 from cadenza.live.room_connection import RoomConnection
-from tests.live.conftest import Classroom, Room, ServerWire, ctx_of
+from tests.live.conftest import Classroom, Room, ServerWire, post_as_ada, post_many_as_ada
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
-
-
-def _post(classroom: Classroom, body: str, cid: str) -> int:
-    ctx = ctx_of(classroom.ada, classroom.org)
-    return post_chat_message(ctx=ctx, session=classroom.session, body=body, client_event_id=cid).seq
 
 
 async def test_each_event_is_written_straight_to_every_idle_socket(
@@ -53,13 +46,13 @@ async def test_a_socket_that_cannot_take_frames_gets_them_from_its_queue_in_orde
     bob, _ = await room.join(classroom.bob, classroom.session, wire=wire)
     wire.paused = True
     for n in range(1, 4):
-        await database_sync_to_async(_post)(classroom, f"message {n}", f"c{n}")
+        await database_sync_to_async(post_as_ada)(classroom, f"message {n}", f"c{n}")
     got = [await bob.events("live.chat.posted") for _ in range(3)]
     assert [(f["seq"], f["body"]) for f in got] == [(n, f"message {n}") for n in range(1, 4)]
     assert wire.types() == []
 
     wire.paused = False
-    await database_sync_to_async(_post)(classroom, "message 4", "c4")
+    await database_sync_to_async(post_as_ada)(classroom, "message 4", "c4")
     assert (await bob.events("live.chat.posted"))["seq"] == 4
     assert wire.types() == ["live.chat.posted"]
     assert await bob.nothing_more()
@@ -71,14 +64,14 @@ async def test_a_paused_socket_whose_queue_overflows_resyncs_without_loss_or_dou
     hub = hub_module.get_hub()
     hub.queue_size = 3
     wire = ServerWire()
-    await database_sync_to_async(_post)(classroom, "message 1", "c1")
+    await database_sync_to_async(post_as_ada)(classroom, "message 1", "c1")
     bob, _ = await room.join(classroom.bob, classroom.session, wire=wire)
     (connection,) = hub._rooms[classroom.session.pk].connections
     held: list[dict[str, Any]] = []
     monkeypatch.setattr(
         "cadenza.live.actions.room_events.publish_event", lambda **message: held.append(message)
     )
-    await database_sync_to_async(_post_many)(classroom, 2, 8)
+    await database_sync_to_async(post_many_as_ada)(classroom, 2, 8)
     wire.paused = True
     # Seven events reach the hub in one burst while the socket takes nothing.
     for message in held:
@@ -95,16 +88,10 @@ async def test_a_paused_socket_whose_queue_overflows_resyncs_without_loss_or_dou
 
     wire.paused = False
     monkeypatch.undo()
-    await database_sync_to_async(_post)(classroom, "message 9", "c9")
+    await database_sync_to_async(post_as_ada)(classroom, "message 9", "c9")
     assert (await bob.events("live.chat.posted"))["seq"] == 9
     assert wire.types() == ["live.chat.posted"]
     assert await bob.nothing_more()
-
-
-@transaction.atomic
-def _post_many(classroom: Classroom, first: int, last: int) -> None:
-    for n in range(first, last + 1):
-        _post(classroom, f"message {n}", f"c{n}")
 
 
 async def test_frames_that_follow_closely_go_out_together_in_one_write(
@@ -116,7 +103,7 @@ async def test_frames_that_follow_closely_go_out_together_in_one_write(
     await asyncio.sleep(0.6)  # a quiet spell (Bob's own arrival has been announced)
     wire.writes.clear()
     for n in range(1, 4):
-        await database_sync_to_async(_post)(classroom, f"message {n}", f"c{n}")
+        await database_sync_to_async(post_as_ada)(classroom, f"message {n}", f"c{n}")
     got = [await bob.events("live.chat.posted") for _ in range(3)]
     assert [f["seq"] for f in got] == [1, 2, 3]
     # The first went out at once; the next two, posted within the window, in one write.

@@ -7,15 +7,9 @@ import pytest
 from django.db import transaction
 
 from cadenza.live.actions import room_chat
-from cadenza.live.actions.room_chat import post_chat_message
 from cadenza.live.actions.room_events import RoomRefusal, number_next_event
-from cadenza.live.models import ChatMessage, LiveSession, RoomEvent
-from tests.live.conftest import Classroom, ctx_of, stored_events
-
-
-def _post(classroom: Classroom, body: str, cid: str) -> RoomEvent:
-    ctx = ctx_of(classroom.ada, classroom.org)
-    return post_chat_message(ctx=ctx, session=classroom.session, body=body, client_event_id=cid)
+from cadenza.live.models import ChatMessage, LiveSession
+from tests.live.conftest import Classroom, post_as_ada, stored_events
 
 
 def test_a_number_comes_with_the_state_a_chat_write_checks(classroom: Classroom) -> None:
@@ -28,13 +22,13 @@ def test_a_number_comes_with_the_state_a_chat_write_checks(classroom: Classroom)
 
 
 def test_a_refused_chat_gives_its_number_back(classroom: Classroom) -> None:
-    assert _post(classroom, "first", "c1").seq == 1
+    assert post_as_ada(classroom, "first", "c1").seq == 1
     LiveSession.objects.filter(pk=classroom.session.pk).update(chat_locked=True)
     with pytest.raises(RoomRefusal, match="Chat is locked by the hosts"):
-        _post(classroom, "refused", "c2")
+        post_as_ada(classroom, "refused", "c2")
     assert LiveSession.objects.get(pk=classroom.session.pk).last_seq == 1
     LiveSession.objects.filter(pk=classroom.session.pk).update(chat_locked=False)
-    assert _post(classroom, "second", "c3").seq == 2
+    assert post_as_ada(classroom, "second", "c3").seq == 2
     assert stored_events(classroom.session) == [(1, "live.chat.posted"), (2, "live.chat.posted")]
     assert list(ChatMessage.objects.values_list("seq", "body")) == [(1, "first"), (2, "second")]
 
@@ -42,13 +36,13 @@ def test_a_refused_chat_gives_its_number_back(classroom: Classroom) -> None:
 def test_a_retry_whose_original_committed_after_the_check_gets_the_original(
     classroom: Classroom, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = _post(classroom, "Is it 2 or 4?", "c1")
+    original = post_as_ada(classroom, "Is it 2 or 4?", "c1")
     # The retry checked for a stored original before the original committed: it found none.
     check = room_chat.check_room_write
     monkeypatch.setattr(
         room_chat, "check_room_write", lambda **kw: (check(**kw | {"client_event_id": ""})[0], None)
     )
-    retry = _post(classroom, "Is it 2 or 4?", "c1")
+    retry = post_as_ada(classroom, "Is it 2 or 4?", "c1")
     assert (retry.pk, retry.seq) == (original.pk, 1)
     assert stored_events(classroom.session) == [(1, "live.chat.posted")]
     assert ChatMessage.objects.count() == 1

@@ -7,11 +7,9 @@ from typing import Any
 
 import pytest
 from channels.db import database_sync_to_async
-from django.db import transaction
 
 from cadenza.live import events, hub_wire
 from cadenza.live import hub as hub_module
-from cadenza.live.actions.room_chat import post_chat_message
 from cadenza.live.models import ChatMessage, RoomEvent
 from cadenza.live.providers.builtin_signalling import (
     RTC_ANSWER,
@@ -19,18 +17,19 @@ from cadenza.live.providers.builtin_signalling import (
     IceMessage,
     SessionDescription,
 )
-from tests.live.conftest import Classroom, Room, ctx_of, stored_events
+from tests.live.conftest import (
+    Classroom,
+    Room,
+    post_as_ada,
+    post_many_as_ada,
+    stored_events,
+)
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 
-def _post(classroom: Classroom, body: str, cid: str) -> int:
-    ctx = ctx_of(classroom.ada, classroom.org)
-    return post_chat_message(ctx=ctx, session=classroom.session, body=body, client_event_id=cid).seq
-
-
 async def test_first_hello_gets_a_snapshot_of_the_room(classroom: Classroom, room: Room) -> None:
-    await database_sync_to_async(_post)(classroom, "Good morning", "c1")
+    await database_sync_to_async(post_as_ada)(classroom, "Good morning", "c1")
     _ada, frames = await room.join(classroom.ada, classroom.session)
     assert [f["type"] for f in frames] == ["room.snapshot"]
     snapshot = frames[0]
@@ -49,17 +48,17 @@ async def test_reconnecting_client_receives_exactly_the_events_it_missed(
     classroom: Classroom, room: Room
 ) -> None:
     for n in range(1, 4):
-        await database_sync_to_async(_post)(classroom, f"message {n}", f"c{n}")
+        await database_sync_to_async(post_as_ada)(classroom, f"message {n}", f"c{n}")
     bob, _frames = await room.join(classroom.bob, classroom.session, last_seq=0)
-    await database_sync_to_async(_post)(classroom, "message 4", "c4")
+    await database_sync_to_async(post_as_ada)(classroom, "message 4", "c4")
     assert (await bob.events("live.chat.posted"))["seq"] == 4
     await bob.close()
-    await database_sync_to_async(_post)(classroom, "message 5", "c5")
-    await database_sync_to_async(_post)(classroom, "message 6", "c6")
+    await database_sync_to_async(post_as_ada)(classroom, "message 5", "c5")
+    await database_sync_to_async(post_as_ada)(classroom, "message 6", "c6")
 
     back, replay = await room.join(classroom.bob, classroom.session, last_seq=4)
     assert [(f["seq"], f["body"]) for f in replay] == [(5, "message 5"), (6, "message 6")]
-    await database_sync_to_async(_post)(classroom, "message 7", "c7")
+    await database_sync_to_async(post_as_ada)(classroom, "message 7", "c7")
     live = await back.receive()
     assert (live["type"], live["seq"]) == ("live.chat.posted", 7)
     assert await back.nothing_more()
@@ -70,7 +69,7 @@ async def test_a_client_too_far_behind_gets_a_snapshot(
 ) -> None:
     monkeypatch.setattr("cadenza.live.selectors.room.REPLAY_LIMIT", 2)
     for n in range(1, 5):
-        await database_sync_to_async(_post)(classroom, f"message {n}", f"c{n}")
+        await database_sync_to_async(post_as_ada)(classroom, f"message {n}", f"c{n}")
     _bob, frames = await room.join(classroom.bob, classroom.session, last_seq=1)
     assert [f["type"] for f in frames] == ["room.snapshot"]
     assert frames[0]["seq"] == 4
@@ -151,17 +150,10 @@ async def test_the_server_pings_on_its_heartbeat(
     assert await ada.events("ping", timeout=3) == {"type": "ping"}
 
 
-@transaction.atomic
-def _post_many(classroom: Classroom, first: int, last: int) -> None:
-    """Several events committed at once: the hub receives them in one burst."""
-    for n in range(first, last + 1):
-        _post(classroom, f"message {n}", f"c{n}")
-
-
 async def test_a_slow_reader_whose_queue_overflows_resyncs_without_loss(
     classroom: Classroom, room: Room, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    await database_sync_to_async(_post)(classroom, "message 1", "c1")
+    await database_sync_to_async(post_as_ada)(classroom, "message 1", "c1")
     bob, _ = await room.join(classroom.bob, classroom.session)
     hub = hub_module.get_hub()
     hub.queue_size = 3
@@ -173,7 +165,7 @@ async def test_a_slow_reader_whose_queue_overflows_resyncs_without_loss(
     monkeypatch.setattr(
         "cadenza.live.actions.room_events.publish_event", lambda **message: held.append(message)
     )
-    await database_sync_to_async(_post_many)(classroom, 2, 11)
+    await database_sync_to_async(post_many_as_ada)(classroom, 2, 11)
     # Ten events reach the hub in one burst, before the slow socket's writer can run.
     for message in held:
         hub.receive(classroom.session.pk, hub_wire.wire_message(**_wire_args(message)))
@@ -203,7 +195,7 @@ async def test_the_hub_fills_a_gap_with_one_read_for_all_its_listeners(
 
     monkeypatch.setattr("cadenza.live.actions.room_events.publish_event", lose_the_second)
     for n in range(1, 4):
-        await database_sync_to_async(_post)(classroom, f"message {n}", f"c{n}")
+        await database_sync_to_async(post_as_ada)(classroom, f"message {n}", f"c{n}")
     for client in (ada, bob):
         got = [await client.events("live.chat.posted") for _ in range(3)]
         assert [f["seq"] for f in got] == [1, 2, 3]

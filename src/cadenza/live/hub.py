@@ -12,11 +12,12 @@ connection whose queue overflows is marked behind: its queue is emptied and it r
 the database by its last number, so a slow reader never blocks the room or grows memory
 without bound.
 
-The wire format is in ``hub_wire``, a socket's queue in ``room_connection``. The hub also
-keeps what is per process rather than per socket: presence (``cadenza.live.presence``: counted
-per person, announced as one coalesced frame per room per ``presence_interval``) and the sweep
-(``cadenza.live.room_sweep``: every few seconds one admission check per room, every ~25 s one
-heartbeat write for all of the process's sockets and a ping to each).
+The wire format is in ``hub_wire``; a socket's queue and the fan-out in
+``room_connection``. The hub also keeps what is per process rather than per socket: presence
+(``cadenza.live.presence``: counted per person, announced as one coalesced frame per room per
+``presence_interval``) and the sweep (``cadenza.live.room_sweep``: every few seconds one
+admission check per room, every ~25 s one heartbeat write for all of the process's sockets and
+a ping to each).
 """
 
 from __future__ import annotations
@@ -31,13 +32,12 @@ from typing import Literal
 import redis.asyncio as aioredis
 from django.conf import settings
 
-from cadenza.lib.websocket_frames import OutgoingFrame
 from cadenza.live.database import in_database_thread
-from cadenza.live.events import AudienceMember, Person, PresenceChanged, may_see
+from cadenza.live.events import AudienceMember, Person, PresenceChanged
 from cadenza.live.hub_subscriber import RoomSubscriber
 from cadenza.live.hub_wire import REDIS_OPTIONS, hub_prefix, room_channel, wire_message
 from cadenza.live.presence import PresenceBatch, PresenceCounter
-from cadenza.live.room_connection import QUEUE_SIZE, FrameRun, RoomConnection
+from cadenza.live.room_connection import QUEUE_SIZE, Delivery, RoomConnection, offer_to_room
 from cadenza.live.selectors.room import events_between, room_last_seq
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ class _Room:
         self.presence = PresenceBatch()
         self.presence_pending = asyncio.Event()
         self.presence_task: asyncio.Task[None] | None = None
-        self.inbox: asyncio.Queue[tuple[int, Sequence[AudienceMember], str]] = asyncio.Queue()
+        self.inbox: asyncio.Queue[Delivery] = asyncio.Queue()
         self.ready = asyncio.Event()
         self.task: asyncio.Task[None] | None = None
 
@@ -290,7 +290,7 @@ class RoomHub:
                 await asyncio.sleep(wait)
             while not room.inbox.empty():
                 arrived.append(room.inbox.get_nowait())
-            run: list[tuple[int, Sequence[AudienceMember], str]] = []
+            run: list[Delivery] = []
             try:
                 for seq, audience, frame in arrived:
                     if seq == 0:
@@ -309,14 +309,12 @@ class RoomHub:
             except Exception:
                 log.exception("room hub: a gap not filled in session %s", room.session_id)
             try:
-                self._fan_out(room, run)
+                offer_to_room(room.connections, run)
             except Exception:
                 log.exception("room hub: delivery failed in session %s", room.session_id)
             flushed = loop.time()
 
-    async def _missing(
-        self, room: _Room, last: int
-    ) -> list[tuple[int, Sequence[AudienceMember], str]]:
+    async def _missing(self, room: _Room, last: int) -> list[Delivery]:
         """One database read for the whole process fills a gap in the room's sequence."""
         self.gap_reads += 1
         rows = await in_database_thread(events_between)(
@@ -324,30 +322,6 @@ class RoomHub:
         )
         room.last_seq = max(room.last_seq, last)
         return list(rows)
-
-    @staticmethod
-    def _fan_out(room: _Room, run: list[tuple[int, Sequence[AudienceMember], str]]) -> None:
-        """Offer frames to every local socket allowed to see them. Each frame is built once,
-        here, for all sockets (``OutgoingFrame``); frames for everyone are joined once into a
-        run that each socket gets in one write."""
-        if not run:
-            return
-        frames = [(seq, audience, OutgoingFrame(text)) for seq, audience, text in run]
-        if not any(audience for _seq, audience, _frame in frames):
-            shared = FrameRun([(seq, frame) for seq, _audience, frame in frames])
-            for connection in room.connections:
-                connection.offer_run(shared)
-            return
-        for connection in room.connections:
-            visible = [
-                (seq, frame)
-                for seq, audience, frame in frames
-                if may_see(
-                    audience, user_id=connection.user_id, is_moderator=connection.is_moderator
-                )
-            ]
-            if visible:
-                connection.offer_run(FrameRun(visible))
 
     async def _count(
         self, connection: RoomConnection, state: Literal["joined", "left"]

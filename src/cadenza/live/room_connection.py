@@ -11,16 +11,20 @@ instead of growing: the writer resyncs from the database by its last number.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 
 from cadenza.lib.websocket_frames import FrameWriter, OutgoingFrame
-from cadenza.live.events import Person
+from cadenza.live.events import AudienceMember, Person, may_see
 
 QUEUE_SIZE = 256
 """Frames buffered per connection before it is marked behind and resyncs from the database."""
 
 RESYNC = -1
 """The queue item that tells a connection's writer it fell behind."""
+
+Delivery = tuple[int, Sequence[AudienceMember], str]
+"""One frame for a room: its number (0: not numbered), who may see it (empty: everyone) and
+its text."""
 
 
 class RoomConnection:
@@ -132,3 +136,26 @@ class FrameRun:
 
 
 _NOTHING = OutgoingFrame("")
+
+
+def offer_to_room(connections: Iterable[RoomConnection], run: list[Delivery]) -> None:
+    """Offer frames to every socket allowed to see them. Each frame is built once, here, for
+    all sockets (``OutgoingFrame``); frames for everyone are joined once into a run that each
+    socket gets in one write."""
+    if not run:
+        return
+    frames = [(seq, audience, OutgoingFrame(text)) for seq, audience, text in run]
+    if not any(audience for _seq, audience, _frame in frames):
+        shared = FrameRun([(seq, frame) for seq, _audience, frame in frames])
+        for connection in connections:
+            connection.offer_run(shared)
+        return
+    for connection in connections:
+        user_id, moderator = connection.user_id, connection.is_moderator
+        visible = [
+            (seq, frame)
+            for seq, audience, frame in frames
+            if may_see(audience, user_id=user_id, is_moderator=moderator)
+        ]
+        if visible:
+            connection.offer_run(FrameRun(visible))

@@ -97,9 +97,53 @@ def media_policy(*, session: LiveSession, is_host: bool) -> MediaPolicy:
     )
 
 
-class BuiltinProvider:
-    """Peer-to-peer WebRTC: no meeting to create or end on any server, no recordings kept
-    (a host may upload one to the session afterwards)."""
+class _ServerlessProvider:
+    """What a provider with no video server does: nothing to start or end, no recordings
+    kept (a host may upload one to the session afterwards), and a breakout room joined with
+    the main room's details (the room socket keeps a breakout room's signalling inside it)."""
+
+    kind: str
+
+    def join_details(
+        self, *, session: LiveSession, user: User, is_host: bool, display_name: str
+    ) -> JoinDetails:
+        raise NotImplementedError
+
+    def start(self, *, session: LiveSession) -> None:
+        return None
+
+    def end(self, *, session: LiveSession) -> None:
+        return None
+
+    def is_running(self, *, session: LiveSession) -> bool | None:
+        return None
+
+    def recordings(self, *, session: LiveSession) -> list[Recording]:
+        return []
+
+    def breakout_join_details(
+        self,
+        *,
+        session: LiveSession,
+        breakout: BreakoutRoom,
+        user: User,
+        is_host: bool,
+        display_name: str,
+    ) -> JoinDetails:
+        details = self.join_details(
+            session=session, user=user, is_host=is_host, display_name=display_name
+        )
+        return replace(details, breakout_id=breakout.pk)
+
+    def start_breakout(self, *, session: LiveSession, breakout: BreakoutRoom) -> None:
+        return None
+
+    def end_breakout(self, *, session: LiveSession, breakout: BreakoutRoom) -> None:
+        return None
+
+
+class BuiltinProvider(_ServerlessProvider):
+    """Peer-to-peer WebRTC: no meeting to create or end on any server."""
 
     kind: str = VideoProvider.BUILTIN
 
@@ -117,43 +161,9 @@ class BuiltinProvider:
             signalling_types=SIGNAL_TYPES,
         )
 
-    def start(self, *, session: LiveSession) -> None:
-        return None
 
-    def end(self, *, session: LiveSession) -> None:
-        return None
-
-    def is_running(self, *, session: LiveSession) -> bool | None:
-        return None
-
-    def recordings(self, *, session: LiveSession) -> list[Recording]:
-        return []
-
-    def breakout_join_details(
-        self,
-        *,
-        session: LiveSession,
-        breakout: BreakoutRoom,
-        user: User,
-        is_host: bool,
-        display_name: str,
-    ) -> JoinDetails:
-        """The same details as the main room's: the room socket keeps a breakout room's
-        signalling inside it, so nothing else changes."""
-        details = self.join_details(
-            session=session, user=user, is_host=is_host, display_name=display_name
-        )
-        return replace(details, breakout_id=breakout.pk)
-
-    def start_breakout(self, *, session: LiveSession, breakout: BreakoutRoom) -> None:
-        return None
-
-    def end_breakout(self, *, session: LiveSession, breakout: BreakoutRoom) -> None:
-        return None
-
-
-class NoVideoProvider:
-    """A session without video: chat, Q&A and polls only."""
+class NoVideoProvider(_ServerlessProvider):
+    """A session without video: chat, Q&A and polls only (in breakout rooms too)."""
 
     kind: str = VideoProvider.NONE
 
@@ -161,36 +171,3 @@ class NoVideoProvider:
         self, *, session: LiveSession, user: User, is_host: bool, display_name: str
     ) -> JoinDetails:
         return JoinDetails(kind=self.kind, is_moderator=is_host)
-
-    def start(self, *, session: LiveSession) -> None:
-        return None
-
-    def end(self, *, session: LiveSession) -> None:
-        return None
-
-    def is_running(self, *, session: LiveSession) -> bool | None:
-        return None
-
-    def recordings(self, *, session: LiveSession) -> list[Recording]:
-        return []
-
-    def breakout_join_details(
-        self,
-        *,
-        session: LiveSession,
-        breakout: BreakoutRoom,
-        user: User,
-        is_host: bool,
-        display_name: str,
-    ) -> JoinDetails:
-        """No video in a breakout room either."""
-        details = self.join_details(
-            session=session, user=user, is_host=is_host, display_name=display_name
-        )
-        return replace(details, breakout_id=breakout.pk)
-
-    def start_breakout(self, *, session: LiveSession, breakout: BreakoutRoom) -> None:
-        return None
-
-    def end_breakout(self, *, session: LiveSession, breakout: BreakoutRoom) -> None:
-        return None
