@@ -31,14 +31,14 @@ lint: install
 	$(TEST_ENV) $(BIN)/cadenza makemigrations --check --dry-run
 
 test-suite: install
-	sh scripts/ensure-chromium.sh
+	VENV=$(VENV) sh scripts/ensure-test-tools.sh
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint test-suite
 
 # CI runs the suite a second time on PostgreSQL (see .ci/run).
 test-postgres: install
-	sh scripts/ensure-chromium.sh
+	VENV=$(VENV) sh scripts/ensure-test-tools.sh
 	$(TEST_ENV) DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
 # Page throughput against a bare Django page (docs/performance.md); DATABASE_URL=postgres://...
