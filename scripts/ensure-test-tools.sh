@@ -26,7 +26,7 @@ if [ -z "$missing" ]; then
 fi
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing what the tests need from Debian:$missing"
-  apt-get update -qq
+  apt-get update -qq >/dev/null
   # Installing redis-server would start a system-wide Redis on port 6379; the tests start
   # their own, so on a machine without a running init system (a container, a chroot) the
   # package's service is not started (policy-rc.d answers "not now" during this install only).
@@ -36,10 +36,18 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     printf '#!/bin/sh\nexit 101\n' > "$policy"
     chmod +x "$policy"
   fi
+  log=$(mktemp)
   # shellcheck disable=SC2086
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing \
-    || { [ -n "$policy" ] && rm -f "$policy"; exit 1; }
-  [ -n "$policy" ] && rm -f "$policy"
+  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    rm -f "$log"
+    if [ -n "$policy" ]; then rm -f "$policy"; fi
+    echo "Installing$missing failed (the lines above say why)." >&2
+    exit 1
+  fi
+  rm -f "$log"
+  if [ -n "$policy" ]; then rm -f "$policy"; fi
+  echo "Installed:$missing"
   exit 0
 fi
 echo "The tests need Debian packages that are not installed:$missing" >&2
