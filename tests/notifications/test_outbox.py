@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.utils import timezone
 
 from cadenza.accounts import outgoing_email
 from cadenza.notifications.actions import (
@@ -156,3 +157,90 @@ def test_lower_layers_queue_through_the_registered_outbox(
     email = OutboxEmail.objects.get()
     assert (email.org_id, email.to, email.sent_at is not None) == (org.pk, "bo@example.org", True)
     assert len(mailoutbox) == 1
+
+
+def _message_id(message: mail.EmailMessage) -> str:
+    return str(message.message()["Message-ID"])
+
+
+def test_every_attempt_at_one_email_carries_its_one_message_id(
+    mailoutbox: list[mail.EmailMessage], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker killed after the mail server took the message (before ``sent_at`` was
+    committed) leaves the row unsent; once its claim runs out the message goes again with the
+    same Message-ID, so the receiver's mail system drops the copy."""
+    email = _queue()
+    send = EmailMultiAlternatives.send
+
+    def sent_then_worker_dies(self: EmailMultiAlternatives, fail_silently: bool = False) -> int:
+        send(self, fail_silently=fail_silently)
+        raise SystemExit("worker killed")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(EmailMultiAlternatives, "send", sent_then_worker_dies)
+        with pytest.raises(SystemExit):
+            deliver_email(email_id=email.pk)
+    assert deliver_pending_emails().sent == 0  # the dead worker's claim still holds
+    OutboxEmail.objects.filter(pk=email.pk).update(sending_until=timezone.now())
+
+    assert deliver_pending_emails().sent == 1
+
+    email.refresh_from_db()
+    assert len(mailoutbox) == 2
+    assert email.message_id.startswith("<")
+    assert email.message_id.endswith("@localhost>")
+    assert [_message_id(m) for m in mailoutbox] == [email.message_id, email.message_id]
+    assert (email.attempts, email.sent_at is not None) == (2, True)
+
+
+def test_two_queued_emails_have_different_message_ids(
+    mailoutbox: list[mail.EmailMessage], django_capture_on_commit_callbacks: CaptureCallbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        first, second = _queue("welcome:1"), _queue("welcome:2")
+    assert first.message_id != second.message_id
+    assert [_message_id(m) for m in mailoutbox] == [first.message_id, second.message_id]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_attempt_is_committed_before_sending_even_when_the_send_never_returns(
+    mailoutbox: list[mail.EmailMessage], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A message that kills the worker while it is sent still uses up its attempts, so it
+    cannot be retried (and perhaps delivered) for ever."""
+    email = OutboxEmail.objects.create(  # queued earlier; its delivery task was lost
+        to="ana@example.org", subject="Welcome", body="Hello", dedupe_key="welcome:1"
+    )
+    attempts_seen_while_sending: list[int] = []
+
+    def worker_dies(self: EmailMultiAlternatives, fail_silently: bool = False) -> int:
+        attempts_seen_while_sending.append(OutboxEmail.objects.get(pk=email.pk).attempts)
+        raise SystemExit("worker killed")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(EmailMultiAlternatives, "send", worker_dies)
+        with pytest.raises(SystemExit):
+            deliver_email(email_id=email.pk)
+
+    email.refresh_from_db()
+    assert attempts_seen_while_sending == [1]
+    assert (email.attempts, email.sent_at) == (1, None)
+    assert email.sending_until is not None
+    assert mailoutbox == []
+
+
+def test_a_failed_send_releases_the_claim_for_the_next_run(
+    mailoutbox: list[mail.EmailMessage], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    email = _queue()
+
+    def refuse(self: EmailMultiAlternatives, fail_silently: bool = False) -> int:
+        raise SMTPException("mail server is down")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(EmailMultiAlternatives, "send", refuse)
+        assert deliver_email(email_id=email.pk) is False
+    email.refresh_from_db()
+    assert (email.attempts, email.sending_until) == (1, None)
+    assert deliver_email(email_id=email.pk) is True
+    assert [_message_id(m) for m in mailoutbox] == [email.message_id]

@@ -1,20 +1,27 @@
 """E-mail through the transactional outbox (DESIGN section 4, "Nothing lost").
 
-``queue_email`` writes a row in the caller's transaction; delivery is scheduled only after that
-transaction commits, so a rolled-back change sends nothing. ``deliver_email`` sends one row and
-marks it sent in the same transaction that locked it, so two workers never both send it and a
-sent row is never sent again. A crash between the SMTP hand-off and the commit can still send a
-message twice: that window is inherent to any outbox and is as small as we can make it.
+``queue_email`` writes a row in the caller's transaction, with the message's one
+``Message-ID``; delivery is scheduled only after that transaction commits, so a rolled-back
+change sends nothing. ``deliver_email`` first claims the row and counts the attempt in its own
+committed transaction (a worker that dies while sending has still used an attempt, so a message
+that kills workers gives up after ``MAX_ATTEMPTS``), then sends, then marks it sent. A claim
+keeps other workers off the row for ``SENDING_CLAIM``; a worker that dies between the mail
+server's answer and the last commit leaves the row unsent, and once its claim runs out the
+next run sends it again with the same ``Message-ID``, which receiving mail systems use to drop
+the copy. That window is inherent to any outbox; the stable id makes it harmless.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
+from email.utils import make_msgid, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from cadenza.notifications.models import OutboxEmail
@@ -24,6 +31,16 @@ logger = logging.getLogger(__name__)
 
 # After this many failed attempts a message stays in the outbox for a person to look at.
 MAX_ATTEMPTS = 10
+
+SENDING_CLAIM = timedelta(minutes=5)
+"""How long a worker keeps a row to itself while sending (well above ``EMAIL_TIMEOUT``)."""
+
+
+def new_message_id() -> str:
+    """A fresh ``Message-ID`` in the sender's own domain (the one in ``DEFAULT_FROM_EMAIL``)."""
+    _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    domain = address.rpartition("@")[2] or "localhost"
+    return make_msgid(domain=domain)
 
 
 @transaction.atomic
@@ -86,6 +103,7 @@ def _queue(
         html_body=html_body,
         dedupe_key=dedupe_key,
         org_id=org_id,
+        message_id=new_message_id(),
     )
     try:
         with transaction.atomic():
@@ -112,28 +130,23 @@ class DeliveryOutcome:
     failed: int
 
 
-@transaction.atomic
 def deliver_email(*, email_id: int) -> bool | None:
     """Send one queued e-mail unless it was sent already.
 
     Returns True when sent now, False when sending failed (``attempts`` and ``last_error``
     record why; a later run retries), None when there was nothing to do (already sent, given
-    up, or being sent by another worker right now).
+    up, or being sent by another worker right now). Not to be called inside a transaction:
+    the attempt must be committed before the message leaves.
     """
-    email = (
-        OutboxEmail.objects.select_for_update(skip_locked=True)
-        .filter(pk=email_id, sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
-        .first()
-    )
+    email = _claim(email_id)
     if email is None:
         return None
-    email.attempts += 1
     message = EmailMultiAlternatives(
         subject=email.subject,
         body=email.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to],
-        headers={"X-Cadenza-Message": email.dedupe_key},
+        headers={"Message-ID": email.message_id, "X-Cadenza-Message": email.dedupe_key},
     )
     if email.html_body:
         message.attach_alternative(email.html_body, "text/html")
@@ -141,13 +154,34 @@ def deliver_email(*, email_id: int) -> bool | None:
         message.send(fail_silently=False)
     except Exception as error:
         logger.warning("E-mail %s to %s failed: %s", email.pk, email.to, error)
-        email.last_error = f"{type(error).__name__}: {error}"[:2000]
-        email.save(update_fields=["attempts", "last_error"])
+        OutboxEmail.objects.filter(pk=email.pk).update(
+            last_error=f"{type(error).__name__}: {error}"[:2000], sending_until=None
+        )
         return False
-    email.sent_at = timezone.now()
-    email.last_error = ""
-    email.save(update_fields=["attempts", "last_error", "sent_at"])
+    OutboxEmail.objects.filter(pk=email.pk).update(
+        sent_at=timezone.now(), last_error="", sending_until=None
+    )
     return True
+
+
+@transaction.atomic
+def _claim(email_id: int) -> OutboxEmail | None:
+    """Take the row for one attempt and count it, committed before anything is sent: one
+    conditional update, so of two workers only one gets it (on SQLite as on PostgreSQL). A row
+    queued before ``message_id`` existed gets its one id now."""
+    now = timezone.now()
+    claimed = (
+        OutboxEmail.objects.filter(pk=email_id, sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+        .filter(Q(sending_until__isnull=True) | Q(sending_until__lte=now))
+        .update(attempts=F("attempts") + 1, sending_until=now + SENDING_CLAIM)
+    )
+    if not claimed:
+        return None
+    email = OutboxEmail.objects.get(pk=email_id)
+    if not email.message_id:
+        email.message_id = new_message_id()
+        email.save(update_fields=["message_id"])
+    return email
 
 
 def deliver_pending_emails(*, limit: int = 500) -> DeliveryOutcome:

@@ -12,6 +12,13 @@ class OutboxEmail(models.Model):
 
     A worker sends it after commit and marks it sent; ``dedupe_key`` makes queuing the same
     message twice a no-op, and ``sent_at`` makes a second delivery run skip it.
+
+    ``message_id`` is chosen once, when the row is queued, and sent as the ``Message-ID``
+    header on every attempt: if a worker dies after the mail server took the message but
+    before ``sent_at`` was committed, the next attempt sends the same message again and the
+    receiving mail systems drop the copy. ``sending_until`` is a worker's claim on the row
+    while it sends (taken in the transaction that counts the attempt, before sending); when
+    the worker dies the claim runs out and another run retries.
     """
 
     org = models.ForeignKey(
@@ -26,6 +33,8 @@ class OutboxEmail(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    message_id = models.CharField(max_length=255, blank=True)
+    sending_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
