@@ -5,7 +5,11 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from cadenza.accounts.forms import ThrottledAdminAuthenticationForm
 from cadenza.accounts.models import User
+
+# The throttle's reason shows on the admin's log-in page too (cadenza.accounts.login_throttle).
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 
 @admin.register(User)

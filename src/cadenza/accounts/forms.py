@@ -7,18 +7,29 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
 from django.template import loader
 
 from cadenza.accounts.actions import normalise_email
+from cadenza.accounts.login_throttle import is_locked_out, lockout_error
 from cadenza.accounts.models import User
 from cadenza.accounts.outgoing_email import queue_email
 from cadenza.accounts.time_zones import is_time_zone, time_zone_choices
 
 
 class EmailAuthenticationForm(AuthenticationForm):
-    """Log in by e-mail; the address is compared the way it was stored (trimmed, lower-case)."""
+    """Log in by e-mail; the address is compared the way it was stored (trimmed, lower-case).
+
+    A log-in refused by the throttle says so (not "wrong password"): ``login_throttle``.
+    """
+
+    def get_invalid_login_error(self) -> ValidationError:
+        if is_locked_out(self.request):
+            return lockout_error()
+        return super().get_invalid_login_error()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -27,6 +38,15 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     def clean_username(self) -> str:
         return normalise_email(str(self.cleaned_data.get("username") or ""))
+
+
+class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
+    """The admin's log-in form, saying so when the throttle refuses a log-in."""
+
+    def get_invalid_login_error(self) -> ValidationError:
+        if is_locked_out(self.request):
+            return lockout_error()
+        return super().get_invalid_login_error()
 
 
 class SignupForm(forms.Form):

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "huey.contrib.djhuey",
+    "axes",
     "cadenza.accounts",
     "cadenza.orgs",
     "cadenza.activity",
@@ -59,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cadenza.accounts.middleware.ViewerTimeZoneMiddleware",
+    # Last, so it sees the log-in page's answer (cadenza.accounts.login_throttle).
+    "cadenza.accounts.login_throttle.LoginThrottleMiddleware",
 ]
 
 ROOT_URLCONF = "cadenza.config.urls"
@@ -117,6 +120,27 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Log-in throttle (django-axes; cadenza.accounts.login_throttle): after this many failed
+# log-ins for one account, or from one address, both are refused for the cool-off, and each
+# further try while refused starts the cool-off again. `cadenza axes_reset` or the admin's
+# "Access attempts" lift it.
+AUTHENTICATION_BACKENDS = [
+    "cadenza.accounts.login_throttle.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("CADENZA_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("CADENZA_LOGIN_COOLOFF_MINUTES", "15")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "cadenza.accounts.login_throttle.attempted_email"
+AXES_LOCKOUT_CALLABLE = "cadenza.accounts.login_throttle.lockout_response"
+AXES_COOLOFF_MESSAGE = (
+    "Too many failed log-ins for this account or from this address. Wait a few minutes "
+    "and try again, or reset your password."
+)
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -242,7 +266,11 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SILENCED_SYSTEM_CHECKS = env_list("CADENZA_SILENCED_CHECKS", default=[])
+SILENCED_SYSTEM_CHECKS = [
+    # axes.W002 asks for axes' own middleware by name; ours is its subclass (login_throttle).
+    "axes.W002",
+    *env_list("CADENZA_SILENCED_CHECKS", default=[]),
+]
 
 LOGGING = {
     "version": 1,
