@@ -110,3 +110,46 @@ def test_a_used_reset_link_no_longer_works(
     user.refresh_from_db()
     assert urlsplit(link).path.startswith("/accounts/reset/")
     assert user.check_password(NEW_PASSWORD)
+
+
+USED_LINK = "This link was used or has expired"
+
+
+def test_a_used_link_says_it_was_used_and_offers_no_form_again(
+    client: Client,
+    mailoutbox: list[mail.EmailMessage],
+    django_capture_on_commit_callbacks: CaptureCallbacks,
+) -> None:
+    user = make_user(email="dana@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": "dana@example.org"})
+    link = _reset_link(mailoutbox[0])
+    set_password_url = client.get(link)["Location"]
+    # A second tab (or the back button) still holds the form of the same link.
+    assert client.get(set_password_url).context["validlink"] is True
+    client.post(set_password_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+
+    for response in (
+        client.get(link, follow=True),
+        Client().get(link, follow=True),
+        client.post(set_password_url, {"new_password1": "x-other-9", "new_password2": "x-other-9"}),
+    ):
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert f"<h1>{USED_LINK}</h1>" in page
+        assert "A link to choose a password works only once" in page
+        assert 'name="new_password1"' not in page
+        assert "Choose a new password" not in page
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+
+
+def test_a_link_with_a_forged_token_says_it_was_used_or_has_expired(client: Client) -> None:
+    user = make_user(email="dana@example.org")
+    response = client.get(
+        reverse("password_reset_confirm", kwargs={"uidb64": "MQ", "token": "abc-def"}),
+        follow=True,
+    )
+    assert f"<h1>{USED_LINK}</h1>" in response.content.decode()
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
