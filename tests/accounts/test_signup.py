@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
+
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
 from cadenza.accounts.models import User
 from tests.factories import make_user
 
+CaptureCallbacks = Callable[..., AbstractContextManager[list[Callable[[], Any]]]]
+
 pytestmark = pytest.mark.django_db
 
 GOOD_PASSWORD = "lantern-orchard-42"
+
+
+def _text(page: bytes) -> str:
+    """A page without what differs per visitor anyway (the CSRF token, a CSP nonce)."""
+    return re.sub(r'("X-CSRFToken": "|nonce=")[^"]*"', r"\1…", page.decode())
 
 
 def _signup(client: Client, **overrides: str) -> object:
@@ -38,10 +51,15 @@ def test_signup_page_offers_every_field_with_a_label(client: Client) -> None:
     assert 'type="hidden" name="detected_time_zone"' in html
 
 
-def test_signup_creates_the_account_and_signs_the_person_in(client: Client) -> None:
-    response = _signup(client)
+def test_signup_creates_the_account_and_asks_to_check_the_e_mail(
+    client: Client,
+    mailoutbox: list[mail.EmailMessage],
+    django_capture_on_commit_callbacks: CaptureCallbacks,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _signup(client)
     assert response.status_code == 302
-    assert response["Location"] == reverse("home")
+    assert response["Location"] == reverse("signup_sent")
     user = User.objects.get()
     assert (user.email, user.username, user.display_name, user.time_zone) == (
         "ana.lima@example.org",
@@ -50,7 +68,13 @@ def test_signup_creates_the_account_and_signs_the_person_in(client: Client) -> N
         "America/Sao_Paulo",
     )
     assert user.check_password(GOOD_PASSWORD)
-    assert client.session[SESSION_KEY] == str(user.pk)
+    assert SESSION_KEY not in client.session
+    assert [(m.to, m.subject) for m in mailoutbox] == [
+        (["ana.lima@example.org"], "Welcome to Cadenza")
+    ]
+    assert "http://testserver/accounts/login/" in mailoutbox[0].body
+    page = client.get(response["Location"])
+    assert "<h1>Check your e-mail</h1>" in page.content.decode()
 
 
 def test_signup_without_a_chosen_zone_uses_the_zone_the_device_reports(client: Client) -> None:
@@ -92,12 +116,30 @@ def test_signup_with_bad_input_shows_the_error_and_creates_nothing(
     assert SESSION_KEY not in client.session
 
 
-def test_signup_with_an_e_mail_already_in_use_is_a_form_error(client: Client) -> None:
+def test_signup_answers_the_same_for_a_taken_address_and_mails_its_owner(
+    mailoutbox: list[mail.EmailMessage],
+    django_capture_on_commit_callbacks: CaptureCallbacks,
+) -> None:
     existing = make_user(email="ana.lima@example.org")
-    response = _signup(client, email="ANA.LIMA@example.org")
-    assert response.status_code == 200
-    assert response.context["form"].errors["email"] == [
-        "An account with this e-mail address already exists. Log in, or reset your password "
-        "if you have forgotten it."
+    password_before = existing.password
+    answers = []
+    for address in ("ANA.LIMA@example.org", "new.person@example.org"):
+        client = Client()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = _signup(client, email=address)
+        page = client.get(response["Location"])
+        answers.append(
+            (response.status_code, response["Location"], page.status_code, _text(page.content))
+        )
+        assert SESSION_KEY not in client.session
+    assert answers[0] == answers[1]
+
+    existing.refresh_from_db()
+    assert (existing.password, existing.display_name) == (password_before, "")
+    assert User.objects.filter(email="ana.lima@example.org").count() == 1
+    assert [(m.to, m.subject) for m in mailoutbox] == [
+        (["ana.lima@example.org"], "Someone tried to sign up to Cadenza with your address"),
+        (["new.person@example.org"], "Welcome to Cadenza"),
     ]
-    assert list(User.objects.values_list("pk", flat=True)) == [existing.pk]
+    assert "http://testserver/accounts/password-reset/" in mailoutbox[0].body
+    assert "http://testserver/accounts/login/" in mailoutbox[0].body

@@ -5,8 +5,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 
+from cadenza.accounts.links import log_in_link, site_link
 from cadenza.accounts.models import User
+from cadenza.accounts.outgoing_email import queue_email
 
 
 def normalise_email(email: str) -> str:
@@ -39,6 +44,47 @@ def create_user(
         user.set_password(password)
     user.full_clean()
     user.save()
+    return user
+
+
+@transaction.atomic
+def sign_up(
+    *,
+    email: str,
+    password: str,
+    display_name: str = "",
+    time_zone: str = "UTC",
+    site_url: str = "",
+) -> User | None:
+    """Someone signs up with ``email``; what they see next is the same whether or not the
+    address has an account (accounts cannot be discovered through this page).
+
+    A new address gets its account (not signed in yet) and a welcome e-mail with the log-in
+    link. An address that has an account already is left as it is, and its owner is told by
+    e-mail that someone tried to sign up with it (at most one such e-mail a day). Returns the
+    new account, or ``None`` when there was one already.
+    """
+    email = normalise_email(email)
+    existing = User.objects.filter(email=email).first()
+    context = {"email": email, "log_in": log_in_link(site_url=site_url)}
+    if existing is not None:
+        context["reset"] = site_link(reverse("password_reset"), site_url=site_url)
+        queue_email(
+            to=email,
+            subject="Someone tried to sign up to Cadenza with your address",
+            body=render_to_string("accounts/signup_taken_email.txt", context),
+            dedupe_key=f"signup-taken:{existing.pk}:{timezone.now().date().isoformat()}",
+        )
+        return None
+    user = create_user(
+        email=email, password=password, display_name=display_name, time_zone=time_zone
+    )
+    queue_email(
+        to=email,
+        subject="Welcome to Cadenza",
+        body=render_to_string("accounts/signup_welcome_email.txt", context),
+        dedupe_key=f"signup-welcome:{user.pk}",
+    )
     return user
 
 

@@ -88,13 +88,9 @@ class SignupForm(forms.Form):
         time_zone.choices = [("", "Use my device's time zone"), *time_zone_choices()]
 
     def clean_email(self) -> str:
-        email = normalise_email(self.cleaned_data["email"])
-        if User.objects.filter(email=email).exists():
-            raise forms.ValidationError(
-                "An account with this e-mail address already exists. Log in, or reset your "
-                "password if you have forgotten it."
-            )
-        return email
+        """Normalised only: whether the address has an account is never said here (the
+        ``sign_up`` action e-mails the owner instead)."""
+        return normalise_email(self.cleaned_data["email"])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

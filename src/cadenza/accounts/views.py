@@ -4,40 +4,45 @@ configured in ``urls.py`` with our forms and templates."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
-from cadenza.accounts.actions import create_user, update_profile
+from cadenza.accounts.actions import sign_up, update_profile
 from cadenza.accounts.forms import ProfileForm, SignupForm
 from cadenza.accounts.models import User
 
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
-    """Create an account and sign the new person in."""
+    """Create an account; the answer is "check your e-mail" whether or not the address had
+    one (see ``sign_up``), so the page cannot tell anyone who has an account."""
     if request.user.is_authenticated:
         return redirect("home")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = create_user(
+            sign_up(
                 email=data["email"],
                 password=data["password1"],
                 display_name=data["display_name"],
                 time_zone=data["time_zone"],
+                site_url=request.build_absolute_uri("/"),
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, "Welcome to Cadenza. Your account is ready.")
-            return redirect("home")
+            return redirect("signup_sent")
     return render(request, "accounts/signup.html", {"form": form})
+
+
+@require_GET
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    """After a sign-up: the same page for every address."""
+    return render(request, "accounts/signup_sent.html")
 
 
 @login_required
