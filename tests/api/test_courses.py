@@ -265,7 +265,6 @@ def test_instructors_enrol_people_by_email(
     assert response.json() == {
         "enrolled": ["learner@example.org", "newcomer@example.org"],
         "already_enrolled": [],
-        "new_accounts": ["newcomer@example.org"],
         "new_members": ["newcomer@example.org"],
     }
     assert sorted(

@@ -101,7 +101,6 @@ def test_enrol_by_emails_enrols_members_creates_strangers_and_adds_outsiders(
         "outsider@example.org",
     )
     assert result.already_enrolled == ()
-    assert result.new_accounts == ("new.person@example.org",)
     assert result.new_members == ("new.person@example.org", "outsider@example.org")
     newcomer = User.objects.get(email="new.person@example.org")
     assert not newcomer.has_usable_password()

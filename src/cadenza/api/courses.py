@@ -137,11 +137,11 @@ class EnrolByEmailsIn(Schema):
 
 class EnrolmentResultOut(Schema):
     """E-mail by e-mail (normalised): newly ``enrolled`` or ``already_enrolled``; of them,
-    ``new_accounts`` got an account and ``new_members`` joined the organization."""
+    ``new_members`` joined the organization. Whether an address had an account is not said
+    (each person newly enrolled is e-mailed what fits)."""
 
     enrolled: list[str]
     already_enrolled: list[str]
-    new_accounts: list[str]
     new_members: list[str]
 
 
@@ -303,13 +303,17 @@ def enrol_others(
     found = access_course_for_teaching(ctx, slug=course)
     ctx.require(Permission.ENROL_OTHERS)
     try:
-        result = enrol_by_emails(course=found, emails=payload.emails, enrolled_by=ctx.user)
+        result = enrol_by_emails(
+            course=found,
+            emails=payload.emails,
+            enrolled_by=ctx.user,
+            site_url=request.build_absolute_uri("/"),
+        )
     except ValidationError as error:
         raise ValidationError({"emails": error.messages}) from error
     return EnrolmentResultOut(
         enrolled=list(result.enrolled),
         already_enrolled=list(result.already_enrolled),
-        new_accounts=list(result.new_accounts),
         new_members=list(result.new_members),
     )
 

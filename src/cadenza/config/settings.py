@@ -132,6 +132,28 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = int(os.environ.get("CADENZA_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("CADENZA_LOGIN_COOLOFF_MINUTES", "15")) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False  # a successful log-in must not clear an address's count
+AXES_DISABLE_ACCESS_LOG = True  # last_login suffices; no row written per log-in
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "cadenza.accounts.login_throttle.attempted_email"
+AXES_LOCKOUT_CALLABLE = "cadenza.accounts.login_throttle.lockout_response"
+AXES_COOLOFF_MESSAGE = (
+    "Too many failed log-ins for this account or from this address. Wait a few minutes "
+    "and try again, or reset your password."
+)
+AXES_VERBOSE = False
+
+# Log-in throttle (django-axes; cadenza.accounts.login_throttle): after this many failed
+# log-ins for one account, or from one address, both are refused for the cool-off, and each
+# further try while refused starts the cool-off again. `cadenza axes_reset` or the admin's
+# "Access attempts" lift it.
+AUTHENTICATION_BACKENDS = [
+    "cadenza.accounts.login_throttle.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("CADENZA_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("CADENZA_LOGIN_COOLOFF_MINUTES", "15")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "cadenza.accounts.login_throttle.attempted_email"

@@ -21,6 +21,7 @@ from cadenza.accounts.actions import create_user, normalise_email
 from cadenza.accounts.models import User
 from cadenza.activity.actions import LearningObject, record
 from cadenza.activity.verbs import Verb
+from cadenza.courses.enrolment_emails import queue_enrolment_email
 from cadenza.courses.models import Course, Enrolment, EnrolmentStatus, Module, Unit, UnitKind
 from cadenza.courses.outline_actions import (
     Direction,
@@ -283,22 +284,29 @@ def self_enrol(ctx: OrgContext, course: Course) -> Enrolment:
 
 @dataclass(frozen=True, slots=True)
 class EnrolmentResult:
-    """What ``enrol_by_emails`` did, e-mail by e-mail (normalised, in the order given)."""
+    """What ``enrol_by_emails`` did, e-mail by e-mail (normalised, in the order given).
+
+    Whether an address had an account on the platform is deliberately not part of it: an
+    instructor of one organization must not learn who has an account (in any organization).
+    """
 
     enrolled: tuple[str, ...]
     already_enrolled: tuple[str, ...]
-    new_accounts: tuple[str, ...]
     new_members: tuple[str, ...]
 
 
 @transaction.atomic
-def enrol_by_emails(*, course: Course, emails: Iterable[str], enrolled_by: User) -> EnrolmentResult:
+def enrol_by_emails(
+    *, course: Course, emails: Iterable[str], enrolled_by: User, site_url: str = ""
+) -> EnrolmentResult:
     """Enrol everyone on a pasted list of e-mail addresses, all or nothing.
 
     A member of the organization is enrolled as they are (whatever their role). Someone with
     an account but no place in the organization joins it as a learner; someone with no
-    account gets one without a password (they set it through the reset link). Any invalid
-    address raises ``ValidationError`` naming each one, before anything is written.
+    account gets one without a password. Everyone newly enrolled is e-mailed what fits
+    (``enrolment_emails``: a link to choose a password, or the log-in link; ``site_url`` is
+    where the links start). Any invalid address raises ``ValidationError`` naming each one,
+    before anything is written.
     """
     addresses = _valid_addresses(emails)
     users = {u.email: u for u in User.objects.filter(email__in=addresses)}
@@ -309,22 +317,27 @@ def enrol_by_emails(*, course: Course, emails: Iterable[str], enrolled_by: User)
     )
     enrolled: list[str] = []
     already: list[str] = []
-    new_accounts: list[str] = []
     new_members: list[str] = []
     for address in addresses:
         user = users.get(address)
+        new_account = user is None
         if user is None:
-            user = create_user(email=address, password=None)
-            new_accounts.append(address)
+            user = create_user(email=address, password=None, time_zone=course.org.time_zone)
         if user.pk not in member_ids:
             add_member(org=course.org, user=user, role=Role.LEARNER)
             new_members.append(address)
-        _enrolment, became_active = enrol_learner(course=course, user=user, enrolled_by=enrolled_by)
+        enrolment, became_active = enrol_learner(course=course, user=user, enrolled_by=enrolled_by)
         (enrolled if became_active else already).append(address)
+        if became_active:
+            queue_enrolment_email(
+                enrolment=enrolment,
+                enrolled_by=enrolled_by,
+                new_account=new_account,
+                site_url=site_url,
+            )
     return EnrolmentResult(
         enrolled=tuple(enrolled),
         already_enrolled=tuple(already),
-        new_accounts=tuple(new_accounts),
         new_members=tuple(new_members),
     )
 

@@ -40,7 +40,10 @@ def course_enrol_emails(request: HttpRequest, org_slug: str, course_slug: str) -
             assert isinstance(request.user, User)
             try:
                 result = enrol_by_emails(
-                    course=course, emails=form.cleaned_data["emails"], enrolled_by=request.user
+                    course=course,
+                    emails=form.cleaned_data["emails"],
+                    enrolled_by=request.user,
+                    site_url=request.build_absolute_uri("/"),
                 )
             except ValidationError as error:
                 add_action_errors(form, error)
