@@ -115,6 +115,10 @@ def _database() -> dict[str, Any]:
 
 
 DATABASES = {"default": _database()}
+        # With a pool, this makes Django pass psycopg_pool's ``check_connection`` as the pool's
+        # ``check``: a connection that died while pooled (a restart, pg_terminate_backend) is
+        # replaced before it is lent, instead of failing the request that borrows it.
+        config["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"

@@ -31,6 +31,7 @@ from cadenza.live.actions.room_questions import (
     vote_for_question,
 )
 from cadenza.live.actions.room_state import close_room, open_room, set_chat_locked
+from cadenza.live.database import retried_once_if_connection_lost
 from cadenza.live.models import RoomEvent
 from cadenza.live.selectors.room import RoomAccess, access_room
 
@@ -257,6 +258,7 @@ def client_event_id_of(data: Mapping[str, Any]) -> str:
     return value
 
 
+@retried_once_if_connection_lost
 def perform(*, user: User, session_id: int, data: Mapping[str, Any]) -> int:
     """Run one client write and answer the number of its event (a retry: the first one's).
 
