@@ -13,6 +13,9 @@ pytestmark = pytest.mark.django_db
 
 BUILT = {
     "/me": {"get", "patch"},
+    "/tokens": {"get", "post"},
+    "/tokens/password": {"post"},
+    "/tokens/{token_id}": {"delete"},
     "/orgs": {"get"},
     "/orgs/{org}/people": {"get", "post"},
     "/orgs/{org}/people/{membership}": {"patch", "delete"},

@@ -15,7 +15,7 @@ from django.template import loader
 
 from cadenza.accounts.actions import normalise_email
 from cadenza.accounts.login_throttle import is_locked_out, lockout_error
-from cadenza.accounts.models import User
+from cadenza.accounts.models import TokenScope, User
 from cadenza.accounts.outgoing_email import queue_email
 from cadenza.accounts.time_zones import is_time_zone, time_zone_choices
 
@@ -164,3 +164,19 @@ class OutboxPasswordResetForm(PasswordResetForm):
             html_body=html_body,
             dedupe_key=f"password-reset:{context['uid']}:{context['token']}",
         )
+
+
+class AccessTokenForm(forms.Form):
+    """A new personal access token: a name to tell it apart, and what it may do."""
+
+    name = forms.CharField(
+        label="Name",
+        max_length=100,
+        help_text="What the token is for, e.g. “grades export script”.",
+    )
+    scope = forms.ChoiceField(
+        label="Access",
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+        widget=forms.RadioSelect,
+    )

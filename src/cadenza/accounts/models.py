@@ -40,3 +40,36 @@ class User(AbstractUser):
     def name(self) -> str:
         """The name shown to others: the display name, else the e-mail's local part."""
         return self.display_name or self.email.split("@", 1)[0]
+
+
+class TokenScope(models.TextChoices):
+    """What a personal access token may do: read only, or read and write."""
+
+    READ = "read", "Read only"
+    WRITE = "write", "Read and write"
+
+
+class PersonalAccessToken(models.Model):
+    """A secret a person's script uses on the API (``Authorization: Bearer <token>``).
+
+    Only the SHA-256 digest of the secret is stored (it is random and long, so a fast hash
+    is enough); ``prefix`` is its first characters, shown so a person can tell tokens apart.
+    A token acts with its person's own permissions; ``scope`` can only narrow them.
+    """
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="access_tokens"
+    )
+    name = models.CharField(max_length=100)
+    scope = models.CharField(max_length=8, choices=TokenScope.choices, default=TokenScope.READ)
+    prefix = models.CharField(max_length=16)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -20,6 +20,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("signup/", views.signup, name="signup"),
     path("signup/sent/", views.signup_sent, name="signup_sent"),
     path("profile/", views.profile, name="profile"),
+    path("profile/tokens/", views.access_tokens, name="access_tokens"),
+    path(
+        "profile/tokens/<int:token_id>/revoke/",
+        views.access_token_revoke,
+        name="access_token_revoke",
+    ),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(

@@ -8,11 +8,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cadenza.accounts.access_tokens import (
+    access_tokens_of,
+    create_access_token,
+    revoke_access_token,
+)
 from cadenza.accounts.actions import sign_up, update_profile
-from cadenza.accounts.forms import ProfileForm, SignupForm
-from cadenza.accounts.models import User
+from cadenza.accounts.forms import AccessTokenForm, ProfileForm, SignupForm
+from cadenza.accounts.models import PersonalAccessToken, TokenScope, User
 
 
 @require_http_methods(["GET", "POST"])
@@ -67,3 +72,54 @@ def profile(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Your profile is saved.")
             return redirect("profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def access_tokens(request: HttpRequest) -> HttpResponse:
+    """A person's personal access tokens for the API: make one (its secret is shown on this
+    answer only), see them, revoke them."""
+    user = request.user
+    assert isinstance(user, User)
+    form = AccessTokenForm(request.POST or None)
+    created: tuple[PersonalAccessToken, str] | None = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                created = create_access_token(
+                    user=user,
+                    name=form.cleaned_data["name"],
+                    scope=TokenScope(form.cleaned_data["scope"]),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                form = AccessTokenForm()
+        if form.errors:
+            status = 400
+    response = render(
+        request,
+        "accounts/access_tokens.html",
+        {
+            "form": form,
+            "tokens": access_tokens_of(user),
+            "created": created[0] if created else None,
+            "secret": created[1] if created else "",
+        },
+        status=status,
+    )
+    # The secret must not be kept by a cache or shown again by the back button.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def access_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    """Revoke one of my tokens at once (404 for anyone else's)."""
+    user = request.user
+    assert isinstance(user, User)
+    token = revoke_access_token(user=user, token_id=token_id)
+    messages.success(request, f"The token “{token.name}” is revoked: it no longer works.")
+    return redirect("access_tokens")

@@ -6,7 +6,10 @@ calls the same action or selector, so the API can neither see nor do more than t
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+from typing import Any
+
+from ninja import NinjaAPI, Swagger
+from ninja.openapi.schema import OpenAPISchema
 from ninja.security import django_auth
 
 from cadenza.api import (
@@ -21,15 +24,22 @@ from cadenza.api import (
     orgs,
     progress,
     questions,
+    tokens,
     units,
 )
 from cadenza.api.errors import install_error_handlers
+from cadenza.api.tokens import TokenAuth
 
 DESCRIPTION = """\
 Every capability of Cadenza's pages, for integrations and scripts, with the same permissions.
 
-**Authentication**: the session of a signed-in person (sign in on the site); requests that
-change something carry the CSRF token in the `X-CSRFToken` header, as the pages do.
+**Authentication**: either a personal access token, `Authorization: Bearer cdz_...` (made on
+your profile's "Access tokens" page, with `POST /tokens` or with `POST /tokens/password`;
+a read-only token is refused on writes with 403), or the session of a signed-in person (sign
+in on the site), whose requests that change something carry the CSRF token in the
+`X-CSRFToken` header, as the pages do. A token acts with its person's own permissions.
+Without either, or with an unknown or revoked token: 401. Too many failed log-ins for an
+account or from an address: 429 for a while.
 
 **Organizations** are named by their slug in the path (`/orgs/{org}/...`); courses by their
 slug, everything else by its id. Another organization's object, a draft a learner may not
@@ -49,12 +59,35 @@ room's real-time traffic is the websocket `/ws/live/{session}/`; the same room c
 (`.../room/commands`: the socket's write frame, with its `client_event_id`) over HTTP.
 """
 
-api = NinjaAPI(
+
+class CadenzaAPI(NinjaAPI):
+    """The API, with the 401 every authenticated operation may answer in its schema."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        unauthorized = {
+            "description": "Not signed in, or an unknown or revoked token",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+        }
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                if isinstance(operation, dict) and operation.get("security"):
+                    operation.setdefault("responses", {}).setdefault("401", unauthorized)
+        return schema
+
+
+api = CadenzaAPI(
     title="Cadenza API",
     version="1",
     description=DESCRIPTION,
-    auth=django_auth,
+    # A token first: a script's request carries no session; a browser's carries no token.
+    auth=[TokenAuth(), django_auth],
     urls_namespace="api",
+    # Served from the site's own static files (ninja's, with "ninja" in INSTALLED_APPS):
+    # the docs work offline and under the Content-Security-Policy. No online validator.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 install_error_handlers(api)
 
@@ -71,5 +104,6 @@ for module in (
     live_room,
     live_attendance,
     live_video,
+    tokens,
 ):
     api.add_router("", module.router)

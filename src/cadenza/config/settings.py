@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "channels",
     "huey.contrib.djhuey",
     "axes",
+    # Its templates and static files: the API docs serve Swagger UI from the site itself.
+    "ninja",
     "cadenza.accounts",
     "cadenza.orgs",
     "cadenza.activity",
