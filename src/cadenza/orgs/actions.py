@@ -20,7 +20,7 @@ from cadenza.accounts.models import User
 from cadenza.accounts.outgoing_email import queue_email
 from cadenza.orgs.email_lists import parse_email_list
 from cadenza.orgs.logos import check_logo
-from cadenza.orgs.models import Membership, Organization, Role
+from cadenza.orgs.models import Membership, Organization, Removal, Role
 from cadenza.orgs.policy import Permission, may
 
 
@@ -48,7 +48,11 @@ def create_organization(
 
 @transaction.atomic
 def add_member(*, org: Organization, user: User, role: Role) -> Membership:
-    """Give ``user`` a role in ``org``; if they are already a member, set the new role."""
+    """Give ``user`` a role in ``org``; if they are already a member, set the new role.
+
+    Staff adding someone lifts an earlier removal (``Removal``) of that person.
+    """
+    Removal.objects.filter(org=org, user=user).delete()
     membership, created = Membership.objects.get_or_create(
         org=org, user=user, defaults={"role": role}
     )
@@ -73,6 +77,16 @@ class InvitationResult:
 
 class LastAdminError(ValidationError):
     """Refused: the change would leave the organization without an admin."""
+
+
+REMOVED_NOTICE = (
+    "An admin of {org} removed you from it, so you cannot join again by yourself. "
+    "Ask an admin to invite you again."
+)
+
+
+class RemovedError(PermissionDenied):
+    """Refused: an admin removed this person from the organization (see ``Removal``)."""
 
 
 @transaction.atomic
@@ -111,6 +125,7 @@ def invite_people(
             user = create_user(email=email, password=None, time_zone=org.time_zone)
             _queue_invitation(org=org, user=user, invited_by=invited_by, site_url=site_url)
             result.invited.append(email)
+        Removal.objects.filter(org=org, user=user).delete()
         Membership.objects.create(org=org, user=user, role=role)
         result.added.append(email)
     return result
@@ -158,12 +173,19 @@ def change_role(
 @transaction.atomic
 def remove_member(*, org: Organization, membership_id: int, removed_by: User) -> None:
     """Take a person out of the organization (their account stays). Raises ``LastAdminError``
-    (nothing changed) for the last admin, ``Membership.DoesNotExist`` for another org's."""
+    (nothing changed) for the last admin, ``Membership.DoesNotExist`` for another org's.
+
+    The removal is recorded: the person cannot join again by themselves, even where anyone
+    may join, until an admin invites or adds them again.
+    """
     _require(org=org, user=removed_by, permission=Permission.MANAGE_PEOPLE)
     membership = _lock_membership(org=org, membership_id=membership_id)
     if membership.role == Role.ADMIN:
         _ensure_another_admin(org=org, membership=membership, acting=removed_by, verb="remove")
     membership.delete()
+    Removal.objects.update_or_create(
+        org=org, user_id=membership.user_id, defaults={"removed_by": removed_by}
+    )
 
 
 @transaction.atomic
@@ -210,10 +232,13 @@ def join_organization(*, org: Organization, user: User) -> Membership:
     """A signed-in person joins an organization open to everyone, as a learner.
 
     Someone who is a member already keeps the role they have. Raises ``PermissionDenied``
-    when the organization does not allow joining.
+    when the organization does not allow joining, and ``RemovedError`` (nothing written) for
+    someone an admin removed from it and has not invited again.
     """
     if not org.allow_self_join:
         raise PermissionDenied("This organization does not let people join by themselves.")
+    if Removal.objects.filter(org=org, user=user).exists():
+        raise RemovedError(REMOVED_NOTICE.format(org=org.name))
     membership, _created = Membership.objects.get_or_create(
         org=org, user=user, defaults={"role": Role.LEARNER}
     )

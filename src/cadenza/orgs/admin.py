@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from cadenza.orgs.models import Membership, Organization
+from cadenza.orgs.models import Membership, Organization, Removal
 
 
 class MembershipInline(admin.TabularInline[Membership, Organization]):
@@ -29,3 +29,14 @@ class MembershipAdmin(admin.ModelAdmin[Membership]):
     list_filter = ("role", "org")
     search_fields = ("user__email", "org__slug")
     raw_id_fields = ("user",)
+
+
+@admin.register(Removal)
+class RemovalAdmin(admin.ModelAdmin[Removal]):
+    """People removed from an organization, who may not join it again by themselves;
+    deleting a row lets them (inviting them again does too)."""
+
+    list_display = ("user", "org", "removed_by", "removed_at")
+    list_filter = ("org",)
+    search_fields = ("user__email", "org__slug")
+    raw_id_fields = ("user", "removed_by")

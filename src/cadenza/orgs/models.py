@@ -62,3 +62,31 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.org} as {self.role}"
+
+
+class Removal(models.Model):
+    """A person an admin took out of an organization: they may not join it again by
+    themselves (even when it allows self-join) until an admin invites or adds them again,
+    which deletes this row."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="removals")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="org_removals"
+    )
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    removed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["org", "user"], name="one_removal_per_org"),
+        ]
+        ordering = ["org", "-removed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} removed from {self.org}"

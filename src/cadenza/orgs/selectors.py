@@ -10,7 +10,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from cadenza.accounts.models import User
-from cadenza.orgs.models import Membership, Organization, Role
+from cadenza.orgs.models import Membership, Organization, Removal, Role
 from cadenza.orgs.policy import Permission, may
 
 M = TypeVar("M", bound=Model)
@@ -93,3 +93,8 @@ def joinable_org(*, slug: str) -> Organization:
 def is_member(*, org: Organization, user: User) -> bool:
     """Whether ``user`` already belongs to ``org`` (any role)."""
     return Membership.objects.filter(org=org, user=user).exists()
+
+
+def was_removed(*, org: Organization, user: User) -> bool:
+    """Whether an admin removed ``user`` from ``org`` and has not invited them again."""
+    return Removal.objects.filter(org=org, user=user).exists()

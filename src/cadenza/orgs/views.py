@@ -15,6 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cadenza.accounts.models import User
 from cadenza.orgs.actions import (
+    REMOVED_NOTICE,
+    RemovedError,
     change_role,
     invite_people,
     join_organization,
@@ -31,6 +33,7 @@ from cadenza.orgs.selectors import (
     is_member,
     joinable_org,
     people_of,
+    was_removed,
 )
 
 
@@ -168,15 +171,20 @@ def org_join(request: HttpRequest, org_slug: str) -> HttpResponse:
     """Join an organization open to everyone, as a learner (GET shows the button).
 
     Resolved with ``joinable_org``, not ``access_org``: the person is not a member yet. An
-    organization closed to self-join answers 404.
+    organization closed to self-join answers 404. Someone an admin removed is refused (403,
+    the reason on the page) until an admin invites them again.
     """
     user = _user(request)
     org = joinable_org(slug=org_slug)
     if is_member(org=org, user=user):
         return redirect("dashboard", org_slug=org.slug)
     if request.method != "POST":
-        return render(request, "orgs/join.html", {"org": org})
-    join_organization(org=org, user=user)
+        error = REMOVED_NOTICE.format(org=org.name) if was_removed(org=org, user=user) else ""
+        return render(request, "orgs/join.html", {"org": org, "error": error})
+    try:
+        join_organization(org=org, user=user)
+    except RemovedError as refusal:
+        return render(request, "orgs/join.html", {"org": org, "error": str(refusal)}, status=403)
     messages.success(request, f"Welcome to {org.name}.")
     return redirect("dashboard", org_slug=org.slug)
 
