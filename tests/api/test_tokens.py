@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django.fixtures import Settings
 
-from cadenza.accounts.access_tokens import create_access_token
+from cadenza.accounts.actions import create_access_token
 from cadenza.accounts.models import PersonalAccessToken, TokenScope, User
 from cadenza.orgs.models import Organization, Role
 from tests.factories import PASSWORD, make_org, make_user

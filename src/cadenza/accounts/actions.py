@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,8 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cadenza.accounts.links import log_in_link, site_link
-from cadenza.accounts.models import User
+from cadenza.accounts.models import PersonalAccessToken, TokenScope, User
 from cadenza.accounts.outgoing_email import queue_email
+from cadenza.accounts.selectors import (
+    PREFIX_LENGTH,
+    SECRET_START,
+    access_token_of,
+    token_digest,
+)
 
 
 def normalise_email(email: str) -> str:
@@ -102,3 +111,47 @@ def update_profile(*, user: User, display_name: str, time_zone: str, locale: str
     user.full_clean()
     user.save(update_fields=["display_name", "time_zone", "locale"])
     return user
+
+
+LAST_USED_PRECISION = timedelta(minutes=1)
+"""``last_used_at`` is written at most this often per token (a script may call many times)."""
+
+
+@transaction.atomic
+def create_access_token(
+    *, user: User, name: str, scope: TokenScope
+) -> tuple[PersonalAccessToken, str]:
+    """Make a personal access token for ``user``; returns it and its secret, which is known
+    only now (the database keeps its digest: ``selectors``)."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": ["Give the token a name, to tell it apart later."]})
+    secret = SECRET_START + secrets.token_urlsafe(32)
+    token = PersonalAccessToken(
+        user=user,
+        name=name,
+        scope=TokenScope(scope),
+        prefix=secret[:PREFIX_LENGTH],
+        digest=token_digest(secret),
+    )
+    token.full_clean()
+    token.save()
+    return token, secret
+
+
+@transaction.atomic
+def revoke_access_token(*, user: User, token_id: int) -> PersonalAccessToken:
+    """Revoke one of ``user``'s tokens (404 for anyone else's); revoking twice is a no-op."""
+    token = access_token_of(user=user, token_id=token_id)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def note_token_use(token: PersonalAccessToken) -> None:
+    """Record when a token was last used (at most once a minute per token)."""
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
+        PersonalAccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now

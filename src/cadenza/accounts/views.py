@@ -10,14 +10,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cadenza.accounts.access_tokens import (
-    access_tokens_of,
+from cadenza.accounts.actions import (
     create_access_token,
     revoke_access_token,
+    sign_up,
+    update_profile,
 )
-from cadenza.accounts.actions import sign_up, update_profile
 from cadenza.accounts.forms import AccessTokenForm, ProfileForm, SignupForm
 from cadenza.accounts.models import PersonalAccessToken, TokenScope, User
+from cadenza.accounts.selectors import access_tokens_of
 
 
 @require_http_methods(["GET", "POST"])

@@ -19,16 +19,15 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.security import HttpBearer
 
-from cadenza.accounts.access_tokens import (
-    access_tokens_of,
-    active_token_for_secret,
+from cadenza.accounts.actions import (
     create_access_token,
+    normalise_email,
     note_token_use,
     revoke_access_token,
 )
-from cadenza.accounts.actions import normalise_email
 from cadenza.accounts.login_throttle import is_locked_out, lockout_message
 from cadenza.accounts.models import PersonalAccessToken, TokenScope, User
+from cadenza.accounts.selectors import access_tokens_of, active_token_for_secret
 from cadenza.api.common import ERRORS, ErrorOut, signed_in
 
 router = Router(tags=["tokens"])
