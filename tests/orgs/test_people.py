@@ -90,13 +90,19 @@ def test_admin_adds_existing_accounts_and_invites_unknown_addresses(
     assert not newcomer.has_usable_password()
     assert _membership(staff, staff.learner).role == "learner"
     assert list(OutboxEmail.objects.values_list("to", "org_id")) == [
-        ("new.nurse@example.org", staff.org.pk)
+        ("olu@example.org", staff.org.pk),
+        ("new.nurse@example.org", staff.org.pk),
     ]
-    assert len(mailoutbox) == 1
-    assert mailoutbox[0].subject == "You are invited to Riverside Clinic on Cadenza"
+    assert [m.subject for m in mailoutbox] == [
+        "You are invited to Riverside Clinic on Cadenza",
+        "You are invited to Riverside Clinic on Cadenza",
+    ]
+    assert "http://testserver/accounts/login/" in mailoutbox[0].body
+    assert "/accounts/reset/" not in mailoutbox[0].body
+    assert "choose your password" in mailoutbox[1].body
     follow = client.get(reverse("org_people", args=[staff.org.slug]))
     assert [str(m) for m in follow.context["messages"]] == [
-        "Added 2 (1 invited by e-mail to set a password); already members: lea@example.org."
+        "Added 2 (each was sent an e-mail); already members: lea@example.org."
     ]
 
 
@@ -160,12 +166,7 @@ def test_invite_action_with_a_bad_line_writes_nothing(staff: Staff) -> None:
         role=Role.LEARNER,
         invited_by=staff.admin,
     )
-    assert (result.added, result.invited, result.already_members, result.invalid) == (
-        [],
-        [],
-        [],
-        ["bad@@example"],
-    )
+    assert (result.added, result.already_members, result.invalid) == ([], [], ["bad@@example"])
     assert snapshot() == before
 
 
@@ -251,3 +252,28 @@ def test_an_admin_may_step_down_when_another_admin_remains(client: Client, staff
     assert list(
         Membership.objects.filter(org=staff.org, role=Role.ADMIN).values_list("user", flat=True)
     ) == [second.pk]
+
+
+def test_adding_people_says_the_same_whether_or_not_they_have_an_account(
+    client: Client,
+    staff: Staff,
+    mailoutbox: list[mail.EmailMessage],
+    django_capture_on_commit_callbacks: CaptureCallbacks,
+) -> None:
+    make_user(email="has.account@example.org")
+    client.force_login(staff.admin)
+    answers = []
+    for address in ("has.account@example.org", "no.account@example.org"):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(_people_url(staff), {"emails": address, "role": "learner"})
+        follow = client.get(response["Location"])
+        answers.append(
+            (
+                response.status_code,
+                response["Location"],
+                [str(m) for m in follow.context["messages"]],
+            )
+        )
+    assert answers[0] == answers[1]
+    assert answers[0][2] == ["Added 1 (each was sent an e-mail)."]
+    assert [m.to for m in mailoutbox] == [["has.account@example.org"], ["no.account@example.org"]]

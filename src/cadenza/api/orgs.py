@@ -43,11 +43,11 @@ class InviteIn(Schema):
 
 
 class InvitationOut(Schema):
-    """``added`` became members (``invited`` is the part of them e-mailed to choose a
-    password); ``already_members`` were left as they were."""
+    """``added`` became members (each was e-mailed what fits: a link to choose a password,
+    or the log-in link); ``already_members`` were left as they were. Whether an address had
+    an account on the platform is not said."""
 
     added: list[str]
-    invited: list[str]
     already_members: list[str]
 
 
@@ -102,7 +102,7 @@ def invite(request: HttpRequest, org: str, payload: InviteIn) -> InvitationOut:
             {"emails": [f"These are not e-mail addresses: {', '.join(result.invalid)}."]}
         )
     return InvitationOut(
-        added=result.added, invited=result.invited, already_members=result.already_members
+        added=result.added, already_members=result.already_members
     )
 
 

@@ -6,16 +6,14 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils import timezone
 
 from cadenza.accounts.actions import create_user
+from cadenza.accounts.links import choose_password_link, log_in_link
 from cadenza.accounts.models import User
 from cadenza.accounts.outgoing_email import queue_email
 from cadenza.orgs.email_lists import parse_email_list
@@ -64,13 +62,13 @@ def add_member(*, org: Organization, user: User, role: Role) -> Membership:
 
 @dataclass(frozen=True, slots=True)
 class InvitationResult:
-    """What ``invite_people`` did. ``added`` lists everyone who became a member (``invited``
-    is the part of them who had no account and were sent an invitation); ``already_members``
-    were left as they were; ``invalid`` lists pieces that are not e-mail addresses, in which
-    case nothing at all was written."""
+    """What ``invite_people`` did. ``added`` lists everyone who became a member (each was
+    e-mailed); ``already_members`` were left as they were; ``invalid`` lists pieces that are
+    not e-mail addresses, in which case nothing at all was written. Whether an address had an
+    account on the platform is deliberately not said: an admin of one organization must not
+    learn who has an account."""
 
     added: list[str] = field(default_factory=list)
-    invited: list[str] = field(default_factory=list)
     already_members: list[str] = field(default_factory=list)
     invalid: list[str] = field(default_factory=list)
 
@@ -100,10 +98,10 @@ def invite_people(
 ) -> InvitationResult:
     """Add everyone in ``emails`` (lines as pasted; see ``parse_email_list``) with ``role``.
 
-    All or nothing: one piece that is not an address and nothing is written. People with an
-    account become members; people without one get an account with no usable password and an
-    invitation e-mail (through the outbox) with a link to choose one. ``site_url`` is the
-    scheme and host the link starts with (the view passes the request's).
+    All or nothing: one piece that is not an address and nothing is written. Everyone added
+    is e-mailed (through the outbox) what fits: people without an account get one with no
+    usable password and a link to choose one; people with one, the log-in link. ``site_url``
+    is the scheme and host the links start with (the view passes the request's).
     """
     _require(org=org, user=invited_by, permission=Permission.MANAGE_PEOPLE)
     parsed = parse_email_list("\n".join(emails))
@@ -121,33 +119,42 @@ def invite_people(
         if user is not None and user.pk in member_ids:
             result.already_members.append(email)
             continue
+        new_account = user is None
         if user is None:
             user = create_user(email=email, password=None, time_zone=org.time_zone)
-            _queue_invitation(org=org, user=user, invited_by=invited_by, site_url=site_url)
-            result.invited.append(email)
+        _queue_invitation(
+            org=org, user=user, invited_by=invited_by, site_url=site_url, new_account=new_account
+        )
         Removal.objects.filter(org=org, user=user).delete()
         Membership.objects.create(org=org, user=user, role=role)
         result.added.append(email)
     return result
 
 
-def _queue_invitation(*, org: Organization, user: User, invited_by: User, site_url: str) -> None:
-    link = site_url.rstrip("/") + reverse(
-        "password_reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
+def _queue_invitation(
+    *, org: Organization, user: User, invited_by: User, site_url: str, new_account: bool
+) -> None:
+    link = (
+        choose_password_link(user=user, site_url=site_url)
+        if new_account
+        else log_in_link(site_url=site_url)
     )
     body = render_to_string(
         "orgs/invitation_email.txt",
-        {"org": org, "user": user, "invited_by": invited_by, "link": link, "site_url": site_url},
+        {
+            "org": org,
+            "user": user,
+            "invited_by": invited_by,
+            "link": link,
+            "site_url": site_url,
+            "new_account": new_account,
+        },
     )
     queue_email(
         to=user.email,
         subject=f"You are invited to {org.name} on Cadenza",
         body=body,
-        dedupe_key=f"invitation:{org.pk}:{user.pk}",
+        dedupe_key=f"invitation:{org.pk}:{user.pk}:{timezone.now().isoformat()}",
         org_id=org.pk,
     )
 

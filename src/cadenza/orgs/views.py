@@ -86,8 +86,8 @@ def org_people(request: HttpRequest, org_slug: str) -> HttpResponse:
         form.add_error("emails", f"These are not e-mail addresses: {', '.join(result.invalid)}.")
         return _people_page(request, ctx, form=form, status=400)
     summary = f"Added {len(result.added)}"
-    if result.invited:
-        summary += f" ({len(result.invited)} invited by e-mail to set a password)"
+    if result.added:
+        summary += " (each was sent an e-mail)"
     if result.already_members:
         summary += f"; already members: {', '.join(result.already_members)}"
     messages.success(request, summary + ".")
