@@ -37,6 +37,19 @@ def client() -> Client:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_room_write_limits() -> Iterator[None]:
+    """The room's write limits are per process (``cadenza.live.room_limits``): each test
+    starts with full buckets, and a test that moves their clock does not leak it."""
+    from cadenza.live.room_limits import write_buckets
+
+    clock = write_buckets.clock
+    write_buckets.clear()
+    yield
+    write_buckets.clear()
+    write_buckets.clock = clock
+
+
+@pytest.fixture(autouse=True)
 def _keep_the_test_connection_when_a_response_closes(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -118,17 +118,63 @@ def test_a_number_below_zero_is_refused(classroom: Classroom) -> None:
 
 
 @pytest.mark.parametrize(
-    ("frame", "status", "detail"),
+    ("frame", "detail", "errors"),
     [
-        ({"type": "dance", "client_event_id": "x"}, 400, "Unknown frame type 'dance'."),
+        (
+            {"type": "dance", "client_event_id": "x"},
+            "Unknown frame type 'dance'.",
+            {"type": ["Unknown frame type 'dance'."]},
+        ),
         (
             {"type": "chat.post", "body": "Hi"},
-            400,
             'A write needs a "client_event_id" of 1 to 64 characters.',
+            {"client_event_id": ['A write needs a "client_event_id" of 1 to 64 characters.']},
         ),
-        (chat("Hi", "x", colour="red"), 400, "Unexpected fields: colour."),
+        (
+            chat("Hi", "x", colour="red", size=3),
+            "Unexpected fields: colour, size.",
+            {"colour": ["Unexpected field."], "size": ["Unexpected field."]},
+        ),
+        (
+            {"type": ["chat.post"], "client_event_id": "x"},
+            "Send a JSON object with a type.",
+            {"type": ["Send a JSON object with a type."]},
+        ),
+        (chat("Hi", "x", to="host"), '"to" must be a whole number.', None),
+        (chat("Hi", "x", to=True), '"to" must be a whole number.', None),
+        (
+            {"type": "chat.post", "client_event_id": "x", "body": 5},
+            '"body" must be text.',
+            None,
+        ),
+        (
+            {"type": "question.ask", "client_event_id": "x", "body": "Why?", "anonymous": 1},
+            '"anonymous" must be true or false.',
+            None,
+        ),
+        (
+            {"type": "poll.vote", "client_event_id": "x", "poll_id": 1, "option_ids": ["1"]},
+            '"option_ids.0" must be a whole number.',
+            None,
+        ),
+    ],
+)
+def test_a_frame_that_is_not_a_command_is_422_with_the_sockets_message(
+    classroom: Classroom, frame: dict[str, Any], detail: str, errors: dict[str, Any] | None
+) -> None:
+    response = write(classroom, classroom.ada, frame)
+
+    assert response.status_code == 422
+    assert response.json()["detail"] == detail
+    if errors is not None:
+        assert response.json()["errors"] == errors
+    assert RoomEvent.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("frame", "status", "detail"),
+    [
         (chat("", "x"), 400, "A chat message cannot be empty."),
-        ({"type": ["chat.post"], "client_event_id": "x"}, 400, "Send a JSON object with a type."),
         (
             {
                 "type": "poll.create",

@@ -13,30 +13,36 @@ number without writing again. Everyone in the room receives the event on their s
 from __future__ import annotations
 
 import json
-from typing import Any
+import math
+from typing import Annotated, Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import BodyEx, P, QueryEx, Router, Schema
+from ninja import BodyEx, P, QueryEx, Router, Schema, Status
+from pydantic import WithJsonSchema
 
-from cadenza.api.common import ERRORS, member_context
-from cadenza.live.room_commands import perform
+from cadenza.api.common import ERRORS, InvalidOut, member_context
+from cadenza.live.events.commands import command_schema
+from cadenza.live.room_commands import CommandError, RateLimited, perform
 from cadenza.live.selectors.api_views import present_in_room
 from cadenza.live.selectors.room import (
     PRESENT_LISTED,
     RoomAccess,
     access_open_room,
     events_after,
-    room_snapshot,
 )
+from cadenza.live.selectors.snapshot import room_snapshot
 
 router = Router(tags=["live room"])
 
 ROOM = "/orgs/{org}/live-sessions/{session}/room"
 WRITE_FRAME = (
     'The socket\'s write frame: {"type": "chat.post", "client_event_id": "<uuid>", "body": '
-    '"..."}. 400 for a malformed frame or one the room refuses (chat locked, poll closed '
-    "...), 403 for a write my role may not make; nothing is stored then."
+    '"..."}, one of the commands below. 422 for a frame that is not one (unknown type, '
+    "undeclared or mistyped field), 400 for one the room refuses (chat locked, poll closed "
+    "...), 403 for a write my role may not make, 429 for a person writing faster than the "
+    "room allows (chat, questions, votes, hands; send it again after `retry_after` "
+    "seconds); nothing is stored then."
 )
 
 
@@ -57,6 +63,14 @@ class RoomWriteOut(Schema):
 
     client_event_id: str
     seq: int
+
+
+class RateLimitedOut(Schema):
+    """429: I wrote this kind of thing faster than the room allows; send it again after
+    ``retry_after`` seconds (also the ``Retry-After`` header, rounded up). Nothing stored."""
+
+    detail: str
+    retry_after: float
 
 
 def _room(request: HttpRequest, org: str, session: int) -> RoomAccess:
@@ -82,19 +96,32 @@ def room_events(
         )
     present = present_in_room(access.session, now=timezone.now())
     snapshot = room_snapshot(access, present=present[:PRESENT_LISTED], present_count=len(present))
-    return RoomEventsOut(seq=int(snapshot["seq"]), events=[], snapshot=snapshot)
+    return RoomEventsOut(seq=snapshot.seq, events=[], snapshot=snapshot.frame())
 
 
-@router.post(ROOM + "/commands", response={200: RoomWriteOut, **ERRORS})
+CommandFrame = Annotated[dict[str, Any], WithJsonSchema(command_schema())]
+"""Read as the JSON object it is and parsed by ``perform`` (the socket's parser, with its
+messages); documented as the union of the room's commands."""
+
+
+@router.post(
+    ROOM + "/commands",
+    response={200: RoomWriteOut, 429: RateLimitedOut, **ERRORS},
+)
 def room_command(
     request: HttpRequest,
+    response: HttpResponse,
     org: str,
     session: int,
-    frame: BodyEx[dict[str, Any], P(description=WRITE_FRAME)],
-) -> RoomWriteOut:
+    frame: BodyEx[CommandFrame, P(description=WRITE_FRAME)],
+) -> RoomWriteOut | Status[RateLimitedOut] | Status[InvalidOut]:
     """One write in the room (chat, Q&A, polls, hands, breakouts, moderation)."""
     access = _room(request, org, session)
-    if not isinstance(frame.get("type"), str):
-        raise ValueError("Send a JSON object with a type.")
-    seq = perform(user=access.ctx.user, session_id=access.session.pk, data=frame)
+    try:
+        seq = perform(user=access.ctx.user, session_id=access.session.pk, data=frame)
+    except CommandError as invalid:
+        return Status(422, InvalidOut(detail=invalid.detail, errors=invalid.errors))
+    except RateLimited as limited:
+        response["Retry-After"] = str(math.ceil(limited.retry_after))
+        return Status(429, RateLimitedOut(detail=str(limited), retry_after=limited.retry_after))
     return RoomWriteOut(client_event_id=str(frame["client_event_id"]), seq=seq)

@@ -15,6 +15,7 @@ import dj_database_url
 import django_stubs_ext
 
 from cadenza.lib.environment import env_bool, env_list, load_or_create_secret_key
+from cadenza.lib.rate_limit import Rate, parse_rates
 
 # Lets typed generics such as ``admin.ModelAdmin[Course]`` be subscripted at run time.
 django_stubs_ext.monkeypatch()
@@ -228,6 +229,17 @@ LIVE_PRESENCE_INTERVAL = float(os.environ.get("CADENZA_LIVE_PRESENCE_INTERVAL", 
 # A room's frames go out at most this often (seconds) per process; what arrives meanwhile is
 # sent in one write per socket. A message after a quiet spell goes at once. 0: no window.
 LIVE_FLUSH_SECONDS = float(os.environ.get("CADENZA_LIVE_FLUSH_SECONDS", "0.05"))
+# The room's writes a person can repeat quickly, limited per person and kind: kind=
+# per_second/burst (cadenza.lib.rate_limit.parse_rates; cadenza.live.room_limits).
+LIVE_WRITE_LIMITS = parse_rates(
+    os.environ.get("CADENZA_LIVE_WRITE_LIMITS", ""),
+    defaults={
+        "chat": Rate(per_second=1, burst=10),
+        "questions": Rate(per_second=0.2, burst=3),
+        "votes": Rate(per_second=2, burst=10),
+        "hands": Rate(per_second=0.5, burst=4),
+    },
+)
 # Server processes tune the garbage collector (cadenza.config.collector); a test run keeps
 # CPython's defaults, and tests/config/test_collector.py checks the tuning itself.
 SERVER_GC_TUNING = env_bool(

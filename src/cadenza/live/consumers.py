@@ -54,7 +54,7 @@ from cadenza.live.events import (
     error_frame,
 )
 from cadenza.live.hub import RoomHub, get_hub
-from cadenza.live.room_commands import CommandError, perform
+from cadenza.live.room_commands import CommandError, perform, refusal_frame
 from cadenza.live.room_connection import RESYNC, RoomConnection
 from cadenza.live.selectors.room import (
     PRESENT_LISTED,
@@ -63,8 +63,8 @@ from cadenza.live.selectors.room import (
     events_after,
     in_same_room_part,
     person,
-    room_snapshot,
 )
+from cadenza.live.selectors.snapshot import room_snapshot
 from cadenza.live.selectors.stage import learners_may_enter
 
 log = logging.getLogger(__name__)
@@ -268,8 +268,8 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             snapshot = await in_database_thread(room_snapshot)(
                 self.access, present=present, present_count=count
             )
-            await self.send(text_data=encode_json(snapshot))
-            self.connection.sent_seq = int(snapshot["seq"])
+            await self.send(text_data=snapshot.encode())
+            self.connection.sent_seq = snapshot.seq
         else:
             for frame in replay.frames:
                 await self.send(text_data=frame)
@@ -313,7 +313,7 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             await self.close(code=CLOSE_FORBIDDEN)
             return
         except (CommandError, RoomRefusal, PermissionDenied) as refusal:
-            await self.send(text_data=error_frame(detail=str(refusal), client_event_id=echo))
+            await self.send(text_data=refusal_frame(refusal, client_event_id=echo))
             return
         except Exception:
             log.exception("room write failed in session %s", self.session_id)

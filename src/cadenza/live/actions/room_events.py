@@ -35,12 +35,11 @@ from django.utils import timezone
 from cadenza.accounts.models import User
 from cadenza.activity.actions import LearningObject
 from cadenza.live.events import AudienceMember, RoomFrame
+from cadenza.live.events.commands import MAX_CLIENT_EVENT_ID
 from cadenza.live.hub_wire import publish_event
 from cadenza.live.models import LiveSession, ParticipantRestriction, RoomEvent
 from cadenza.live.selectors.room import is_moderator, is_restricted
 from cadenza.orgs.selectors import OrgContext
-
-MAX_CLIENT_EVENT_ID = 64
 
 
 class RoomRefusal(ValueError):

@@ -38,6 +38,10 @@ Server -> client
     ``{"type": "ack", "client_event_id", "seq"}`` the write is stored as event ``seq``; a retry
     with the same id gets the same ack and changes nothing.
     ``{"type": "error", "client_event_id"?, "detail"}`` the write was refused; nothing stored.
+    A write that is not a command (``events.commands``: unknown type, undeclared or mistyped
+    field) is refused so too. One past the person's write limit for its kind (chat,
+    questions, votes, hands: ``cadenza.live.room_limits``) adds ``"code": "rate_limited"``
+    and ``"retry_after"`` (seconds): send it again (same ``client_event_id``) after that.
     ``{"type": "room.snapshot", "seq", "session", "me", "chat", "questions", "polls",
     "hands", "breakouts", "muted", "present", "present_count", "now"}`` the whole visible
     state as of ``seq`` (answer to ``hello`` with N = 0 or too far behind, and after a

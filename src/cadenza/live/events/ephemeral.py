@@ -41,10 +41,22 @@ def ack_frame(*, client_event_id: str, seq: int) -> str:
     return encode_json({"type": "ack", "client_event_id": client_event_id, "seq": seq})
 
 
-def error_frame(*, detail: str, client_event_id: str | None = None) -> str:
+def error_frame(
+    *,
+    detail: str,
+    client_event_id: str | None = None,
+    code: str | None = None,
+    retry_after: float | None = None,
+) -> str:
+    """A refusal; ``code`` names one a client acts on (``rate_limited``: send again after
+    ``retry_after`` seconds)."""
     payload: dict[str, Any] = {"type": "error", "detail": detail}
     if client_event_id is not None:
         payload["client_event_id"] = client_event_id
+    if code is not None:
+        payload["code"] = code
+    if retry_after is not None:
+        payload["retry_after"] = retry_after
     return encode_json(payload)
 
 

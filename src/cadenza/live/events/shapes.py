@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, ClassVar
 
 HOSTS = "hosts"
@@ -30,8 +30,9 @@ def encode_json(payload: dict[str, Any]) -> str:
 
 
 def plain(value: Any) -> Any:
-    """A frame part as JSON-ready dicts and lists."""
-    if isinstance(value, RoomFrame | Person | PollOptionView | BreakoutView | PollTally):
+    """A frame part (a dataclass of the protocol, a tuple of them) as JSON-ready dicts and
+    lists."""
+    if is_dataclass(value) and not isinstance(value, type):
         return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, tuple | list):
         return [plain(item) for item in value]

@@ -3,9 +3,12 @@ state it describes (chat, questions, polls, hands, breakouts, moderation)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from cadenza.live.models.sessions import LiveSession
 from cadenza.orgs.models import Organization
@@ -85,6 +88,26 @@ class BreakoutAssignment(models.Model):
         return f"{self.user_id} in {self.room_id}"
 
 
+class ChatMessageQuerySet(models.QuerySet["ChatMessage"]):
+    def visible_to(
+        self, *, user_id: int, moderator: bool, breakouts: Iterable[int] | QuerySet[Any] = ()
+    ) -> ChatMessageQuerySet:
+        """The messages a person may read: the one chat rule for the room's snapshot and
+        the replay. A message to everyone: everyone. A private message (with a recipient):
+        its author and its recipient only, hosts included (private is private). A message
+        in a breakout room: the hosts (``moderator``) and the people of ``breakouts`` (the
+        rooms whose chat the person reads: in the room, the open one they are in; in the
+        replay, every one they were in). The room's live events carry the same rule as their
+        audience (``room_chat.post_chat_message``); tests/live/test_room_event_harness.py
+        checks that the two agree."""
+        everyone = Q(recipient__isnull=True, breakout__isnull=True)
+        private = Q(recipient__isnull=False) & (Q(author_id=user_id) | Q(recipient_id=user_id))
+        in_breakout = Q(recipient__isnull=True, breakout__isnull=False)
+        if not moderator:
+            in_breakout &= Q(breakout__in=breakouts)
+        return self.filter(everyone | private | in_breakout)
+
+
 class ChatMessage(models.Model):
     """A chat message: to everyone, privately to one person, or inside a breakout room."""
 
@@ -104,6 +127,8 @@ class ChatMessage(models.Model):
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects = ChatMessageQuerySet.as_manager()
 
     class Meta:
         ordering = ["seq"]

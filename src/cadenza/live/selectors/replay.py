@@ -19,7 +19,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -145,16 +144,10 @@ class ReplayPage:
 
 def visible_chat(session: LiveSession, *, user: User, host_view: bool) -> list[ChatLine]:
     """The chat transcript as ``user`` may read it (see the module's docstring)."""
-    everyone = Q(recipient__isnull=True, breakout__isnull=True)
-    private = Q(recipient__isnull=False) & (Q(author=user) | Q(recipient=user))
-    if host_view:
-        breakout = Q(recipient__isnull=True, breakout__isnull=False)
-    else:
-        rooms = BreakoutAssignment.objects.filter(session=session, user=user).values("room_id")
-        breakout = Q(recipient__isnull=True, breakout__in=rooms)
+    rooms = BreakoutAssignment.objects.filter(session=session, user=user).values("room_id")
     messages = (
-        ChatMessage.objects.filter(session=session, deleted_at__isnull=True)
-        .filter(everyone | private | breakout)
+        ChatMessage.objects.visible_to(user_id=user.pk, moderator=host_view, breakouts=rooms)
+        .filter(session=session, deleted_at__isnull=True)
         .select_related("author", "recipient", "breakout")
         .order_by("seq")
     )

@@ -1,4 +1,5 @@
-"""Reading the live room: who may be in it, the events a person missed, and a snapshot.
+"""Reading the live room: who may be in it, the events a person missed, and the shapes
+events and snapshots share (the snapshot itself: ``selectors.snapshot``).
 
 The consumer gets its session only through ``access_room``; the room hub reads the events it
 missed through ``events_between`` (one read for the whole process, not one per listener).
@@ -6,15 +7,12 @@ missed through ``events_between`` (one read for the whole process, not one per l
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
-from django.utils import timezone
 
 from cadenza.accounts.models import User
 from cadenza.live.events import (
@@ -25,7 +23,6 @@ from cadenza.live.events import (
     PollTally,
     QuestionAsked,
     may_see,
-    plain,
 )
 from cadenza.live.models import (
     BreakoutAssignment,
@@ -34,11 +31,7 @@ from cadenza.live.models import (
     LiveSession,
     ParticipantRestriction,
     Poll,
-    PollStatus,
     PollVote,
-    QuestionStatus,
-    QuestionVote,
-    RaisedHand,
     RoomEvent,
     RoomQuestion,
 )
@@ -49,8 +42,6 @@ from cadenza.orgs.selectors import OrgContext, access_org
 
 REPLAY_LIMIT = 500
 """A client further behind than this many events gets a snapshot instead of a replay."""
-
-SNAPSHOT_CHAT_MESSAGES = 200
 
 PRESENT_LISTED = 100
 """At most this many present people are named in a snapshot (the count is always exact): a
@@ -262,133 +253,3 @@ def in_same_room_part(session: LiveSession, *, user_id: int, other_id: int) -> b
         ).values_list("user_id", "room_id")
     )
     return rooms.get(user_id) == rooms.get(other_id)
-
-
-def present_people(user_ids: Sequence[int]) -> list[dict[str, Any]]:
-    """The snapshot's ``present``: the people the room hub counts as present (its ids are
-    ephemeral presence, not the database's intervals), by name."""
-    users = User.objects.filter(pk__in=list(user_ids))
-    people = sorted((person(user) for user in users), key=lambda p: (p.name, p.user_id))
-    return [plain(p) for p in people]
-
-
-def room_snapshot(
-    access: RoomAccess, *, present: Sequence[int] = (), present_count: int | None = None
-) -> dict[str, Any]:
-    """Everything the person may see in the room now, as of the returned ``seq``.
-
-    Chat and questions carry their own event number and are cut at ``seq``; polls and hands
-    are state whose later events carry absolute values, so applying them again is harmless.
-    ``present`` is (up to ``PRESENT_LISTED`` of) the user ids the room hub counts as present
-    now (people, not tabs), and ``present_count`` how many they are (default: ``present``'s).
-    """
-    session, user, host = access.session, access.ctx.user, access.is_moderator
-    seq = room_last_seq(session.pk)
-    session.refresh_from_db(fields=["chat_locked", "opened_at", "closed_at", "last_seq"])
-    mine = breakout_of(session, user.pk)
-
-    chat_rows = (
-        ChatMessage.objects.filter(session=session, seq__lte=seq, deleted_at__isnull=True)
-        .select_related("author", "recipient")
-        .order_by("-seq")
-    )
-    if not host:
-        chat_rows = chat_rows.filter(
-            Q(recipient__isnull=True) | Q(recipient=user) | Q(author=user)
-        ).filter(Q(breakout__isnull=True) | Q(breakout=mine))
-    chat = [chat_posted(m).payload() for m in reversed(chat_rows[:SNAPSHOT_CHAT_MESSAGES])]
-
-    questions = []
-    voted = QuestionVote.objects.filter(question=OuterRef("pk"), user=user)
-    for question in (
-        RoomQuestion.objects.filter(session=session, seq__lte=seq)
-        .exclude(status=QuestionStatus.DISMISSED)
-        .select_related("author", "answered_by")
-        .annotate(voted=Exists(voted))
-    ):
-        item = question_asked(question, reveal_author=host).payload()
-        item |= {
-            "status": question.status,
-            "answer": question.answer,
-            "voted": question.voted,
-            "mine": question.author_id == user.pk,
-        }
-        questions.append(item)
-
-    polls = []
-    visible_polls = Poll.objects.filter(session=session).prefetch_related("options")
-    if not host:
-        visible_polls = visible_polls.exclude(status=PollStatus.PREPARED)
-    my_votes = dict(
-        PollVote.objects.filter(poll__session=session, user=user).values_list(
-            "poll_id", "option_ids"
-        )
-    )
-    for poll in visible_polls:
-        results, voters = poll_results(poll)
-        reveal = host or poll.status == PollStatus.CLOSED
-        polls.append(
-            {
-                "poll_id": poll.pk,
-                "prompt": poll.prompt,
-                "multiple": poll.multiple,
-                "anonymous": poll.anonymous,
-                "quiz": any(o.is_correct for o in poll.options.all()),
-                "status": poll.status,
-                "options": plain(poll_options(poll)),
-                "results": plain(results),
-                "voters": voters,
-                "correct_option_ids": list(correct_options(poll)) if reveal else [],
-                "my_vote": my_votes.get(poll.pk, []),
-            }
-        )
-
-    hands = [
-        {"hand_id": hand.pk, "person": plain(person(hand.user)), "at": iso(hand.raised_at)}
-        for hand in RaisedHand.objects.filter(session=session, lowered_at__isnull=True)
-        .select_related("user")
-        .order_by("raised_at", "id")
-    ]
-
-    rooms = open_breakouts(session)
-    ends_at = max((r.ends_at for r in rooms if r.ends_at is not None), default=None)
-    muted = list(
-        ParticipantRestriction.objects.filter(
-            session=session, kind=ParticipantRestriction.Kind.MUTED
-        ).values_list("user_id", flat=True)
-    )
-    return {
-        "type": "room.snapshot",
-        "seq": seq,
-        "session": {
-            "session_id": session.pk,
-            "title": session.title,
-            "format": session.format,
-            "private_chat": session.private_chat,
-            "chat_locked": session.chat_locked,
-            "starts_at": iso(session.starts_at),
-            "ends_at": iso(session.ends_at),
-            "opened_at": iso(session.opened_at),
-            "closed_at": iso(session.closed_at),
-            "provider": session.provider,
-        },
-        "me": {
-            "user_id": user.pk,
-            "name": user.name,
-            "is_host": host,
-            "muted": user.pk in muted,
-            "breakout_id": mine.pk if mine is not None else None,
-        },
-        "chat": chat,
-        "questions": questions,
-        "polls": polls,
-        "hands": hands,
-        "breakouts": {
-            "rooms": plain(breakout_views(rooms)),
-            "ends_at": iso(ends_at) or None,
-        },
-        "muted": muted,
-        "present": present_people(present),
-        "present_count": len(present) if present_count is None else present_count,
-        "now": iso(timezone.now()),
-    }
