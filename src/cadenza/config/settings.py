@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import csp.constants as csp_constants
 import dj_database_url
 import django_stubs_ext
 
@@ -54,6 +55,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy header (decision 0010); it also makes request.csp_nonce.
+    "cadenza.web.csp.PagePolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -81,6 +84,7 @@ TEMPLATES: list[dict[str, Any]] = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
             ],
         },
     }
@@ -305,6 +309,24 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Decision 0010: scripts and styles only from our own files or inline with this response's
+# nonce; no eval. Images by URL in Markdown and video units by URL need https: (they are
+# shown, never run). The live room's page adds its video provider's origin (cadenza.web.csp).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", csp_constants.NONCE],
+        "style-src": ["'self'", csp_constants.NONCE],
+        "img-src": ["'self'", "data:", "https:"],
+        "media-src": ["'self'", "https:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],  # as X_FRAME_OPTIONS
+    }
+}
 SESSION_COOKIE_HTTPONLY = True
 SILENCED_SYSTEM_CHECKS = [
     # axes.W002 asks for axes' own middleware by name; ours is its subclass (login_throttle).

@@ -1,14 +1,17 @@
-"""Template helpers shared by every page: Markdown and times in the viewer's zone."""
+"""Template helpers shared by every page: Markdown, times in the viewer's zone, and the one
+page-level widening of the Content-Security-Policy (``allow_on_this_page``)."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django import template
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from cadenza.lib.markdown import render_markdown
+from cadenza.web.csp import allow_on_this_page as _allow_on_this_page
 
 register = template.Library()
 
@@ -40,3 +43,16 @@ def duration(seconds: float | int | None) -> str:
     if minutes:
         return f"{minutes} min"
     return f"{secs} s"
+
+
+@register.simple_tag(takes_context=True)
+def allow_on_this_page(context: dict[str, Any], directive: str, url: str) -> str:
+    """Let this page's Content-Security-Policy allow ``url``'s origin for ``directive``.
+
+    Written next to what loads from that origin (the live room's video provider), so the
+    exception is visible where it is needed. Renders nothing.
+    """
+    request = context.get("request")
+    if request is not None:
+        _allow_on_this_page(request, directive, url or "")
+    return ""
