@@ -2,7 +2,7 @@
 
 Why: a stored-XSS payload that slipped past the Markdown sanitizer or an escaping mistake would
 run with the viewer's session. The policy (``CONTENT_SECURITY_POLICY`` in settings, decision
-0014) lets the browser run only our own script files and the inline blocks that carry this
+0010) lets the browser run only our own script files and the inline blocks that carry this
 response's nonce, so such a payload stays inert text.
 
 The settings hold the policy every page shares. Two things differ per response, and this
