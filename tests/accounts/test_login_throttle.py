@@ -4,10 +4,11 @@ on the site's log-in page and the admin's, with a clear message; an admin lifts 
 from __future__ import annotations
 
 import pytest
+from asgiref.sync import sync_to_async
 from axes.models import AccessAttempt
 from django.contrib.auth import SESSION_KEY
 from django.core.management import call_command
-from django.test import Client
+from django.test import AsyncClient, Client
 from django.urls import reverse
 from pytest_django.fixtures import Settings
 
@@ -144,3 +145,20 @@ def test_test_client_login_still_works_without_a_request() -> None:
     client = Client()
     assert client.login(email=ana.email, password=PASSWORD)
     assert client.session[SESSION_KEY] == str(ana.pk)
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_under_asgi_the_page_still_carries_the_reason() -> None:
+    """Served asynchronously (uvicorn), axes' own middleware would lose the page's form."""
+    await sync_to_async(make_user)(email="ana@example.org")
+    client = AsyncClient(REMOTE_ADDR="10.0.0.1")
+    for _ in range(3):
+        await client.post(reverse("login"), {"username": "ana@example.org", "password": "x"})
+    response = await client.post(
+        reverse("login"), {"username": "ana@example.org", "password": PASSWORD}
+    )
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert LOCKED in page
+    assert "Log in</button>" in page
