@@ -76,13 +76,21 @@ def test_a_reader_gets_the_frames_after_the_number_they_saw_and_only_their_own(
             }
         ],
         "snapshot": None,
+        "has_more": False,
+        "next": None,
     }
     assert [(e["seq"], e["body"]) for e in host.json()["events"]] == [
         (2, "Can I ask privately?"),
         (3, "Hi all"),
     ]
     assert host.json()["events"][0]["recipient"] == {"user_id": classroom.host.pk, "name": "Ines"}
-    assert caught_up.json() == {"seq": 3, "events": [], "snapshot": None}
+    assert caught_up.json() == {
+        "seq": 3,
+        "events": [],
+        "snapshot": None,
+        "has_more": False,
+        "next": None,
+    }
 
 
 def test_a_reader_without_a_number_gets_the_snapshot_with_who_is_connected(

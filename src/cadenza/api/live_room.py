@@ -1,9 +1,11 @@
 """The live room over HTTP: what a person missed, and one write, as the room's socket does.
 
-For a script, a bot, or a client that cannot keep a socket. Reading is the socket's replay:
-``?after=<seq>`` answers the stored events after that number that the person may see (the
-same frames, as JSON objects) and the number they bring the reader to; a reader further
-behind (or with ``after=0``) gets the room's snapshot instead. Writing takes the socket's
+For a script, a bot, or a client that cannot keep a socket. Reading is the socket's replay,
+in pages: ``?after=<seq>&limit=<n>`` answers the stored events after that number that the
+person may see (the same frames, as JSON objects), at most ``limit`` events a page, with the
+number to ask from next; however far behind, a reader pages through everything it missed
+(``selectors.room_history``). A reader with no number (``after=0``) or one ahead of the room
+gets the room's snapshot instead. Writing takes the socket's
 frame unchanged (``{"type": "chat.post", "client_event_id": "...", ...}``, see
 ``cadenza.live.events``) through ``room_commands.perform``: access is checked again, the
 same action runs, and a retry with the same ``client_event_id`` answers the first event's
@@ -29,8 +31,8 @@ from cadenza.live.selectors.room import (
     PRESENT_LISTED,
     RoomAccess,
     access_open_room,
-    events_after,
 )
+from cadenza.live.selectors.room_history import HISTORY_PAGE_MAX, history_page
 from cadenza.live.selectors.snapshot import room_snapshot
 
 router = Router(tags=["live room"])
@@ -47,15 +49,19 @@ WRITE_FRAME = (
 
 
 class RoomEventsOut(Schema):
-    """``events``: the frames after ``after`` I may see, oldest first (each with its
-    ``seq``; the numbers may skip events meant for others). ``snapshot``: instead, the
-    room's whole visible state (a ``room.snapshot`` frame; its ``present`` and
-    ``present_count`` are the people with a live connection to the room). ``seq``: ask
-    next with ``after=seq``."""
+    """``events``: a page of the frames after ``after`` I may see, oldest first (each with
+    its ``seq``; the numbers may skip events meant for others, and a page may hold none).
+    ``snapshot``: instead, the room's whole visible state (a ``room.snapshot`` frame; its
+    ``present`` and ``present_count`` are the people with a live connection to the room).
+    ``seq``: the number this answer brings me to; ask next with ``after=seq``. ``has_more``:
+    more events are already waiting after ``seq``; ``next``: then the ``after`` of the next
+    page (``seq``), else null."""
 
     seq: int
     events: list[dict[str, Any]]
     snapshot: dict[str, Any] | None
+    has_more: bool = False
+    next: int | None = None
 
 
 class RoomWriteOut(Schema):
@@ -86,14 +92,23 @@ def room_events(
     org: str,
     session: int,
     after: QueryEx[int, P(ge=0, description="The last event number I saw; 0: none.")] = 0,
+    limit: QueryEx[
+        int, P(ge=1, le=HISTORY_PAGE_MAX, description="At most this many events a page.")
+    ] = HISTORY_PAGE_MAX,
 ) -> RoomEventsOut:
-    """The events I missed after ``after``, or a snapshot when too far behind."""
+    """A page of the events I missed after ``after`` (page on with ``next`` while
+    ``has_more``), or the room's snapshot when I have no number yet."""
     access = _room(request, org, session)
-    replay = events_after(access, after=after)
-    if replay is not None:
-        return RoomEventsOut(
-            seq=replay.seq, events=[json.loads(frame) for frame in replay.frames], snapshot=None
-        )
+    if after > 0:
+        page = history_page(access, after=after, limit=limit)
+        if after <= page.room_seq:
+            return RoomEventsOut(
+                seq=page.last or after,
+                events=[json.loads(frame) for frame in page.frames],
+                snapshot=None,
+                has_more=page.has_more,
+                next=page.last if page.has_more else None,
+            )
     present = present_in_room(access.session, now=timezone.now())
     snapshot = room_snapshot(access, present=present[:PRESENT_LISTED], present_count=len(present))
     return RoomEventsOut(seq=snapshot.seq, events=[], snapshot=snapshot.frame())

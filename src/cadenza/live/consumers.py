@@ -56,6 +56,7 @@ from cadenza.live.events import (
 from cadenza.live.hub import RoomHub, get_hub
 from cadenza.live.room_commands import CommandError, perform, refusal_frame
 from cadenza.live.room_connection import RESYNC, RoomConnection
+from cadenza.live.room_history import HISTORY, answer_history
 from cadenza.live.selectors.room import (
     PRESENT_LISTED,
     RoomAccess,
@@ -247,6 +248,8 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             await self._typing()
         elif kind.startswith("live.rtc."):
             await self._signal(data)
+        elif kind == HISTORY:
+            await self.send(text_data=await answer_history(self.access, data))
         else:
             await self._write(data)
 
@@ -319,7 +322,9 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             log.exception("room write failed in session %s", self.session_id)
             await self.send(
                 text_data=error_frame(
-                    detail="The server could not store this; try again.", client_event_id=echo
+                    detail="The server could not store this; try again.",
+                    client_event_id=echo,
+                    code="unavailable",
                 )
             )
             return

@@ -9,6 +9,9 @@ Client -> server
     ``{"type": "hello", "last_seq": N}``  first frame after connecting (N = 0: never connected)
     ``{"type": "ping"}``                  answered with ``{"type": "pong"}``
     ``{"type": "typing"}``                ephemeral, relayed as ``live.typing``
+    ``{"type": "history", "request_id"?, "after"?: N, "before"?: M, "limit"?: L}`` a page of
+      past events (``cadenza.live.room_history``): what a snapshot left out, for a client
+      that came back far behind. Answered with ``room.history`` (below).
     Built-in video signalling (``providers.builtin_signalling.parse_signal``), never stored:
       ``{"type": "live.rtc.offer" | "live.rtc.answer", "to": user_id, "sdp": "v=0..."}``
       ``{"type": "live.rtc.ice", "to": user_id, "candidate": {"candidate", "sdpMid",
@@ -42,6 +45,11 @@ Server -> client
     field) is refused so too. One past the person's write limit for its kind (chat,
     questions, votes, hands: ``cadenza.live.room_limits``) adds ``"code": "rate_limited"``
     and ``"retry_after"`` (seconds): send it again (same ``client_event_id``) after that.
+    A write the server could not store just now (a dropped database connection, after its
+    one retry) has ``"code": "unavailable"``: send it again with the same id a moment later.
+    ``{"type": "room.history", "request_id", "seq", "first", "last", "has_more", "events"}``
+    the answer to ``history``: the stored frames of events ``first``..``last`` the person may
+    see, oldest first (an ``error`` frame with the ``request_id`` for a malformed request).
     ``{"type": "room.snapshot", "seq", "session", "me", "chat", "questions", "polls",
     "hands", "breakouts", "muted", "present", "present_count", "now"}`` the whole visible
     state as of ``seq`` (answer to ``hello`` with N = 0 or too far behind, and after a

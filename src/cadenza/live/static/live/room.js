@@ -15,6 +15,7 @@ import {
   renderPolls,
   renderQuestions,
 } from "./room_render.js";
+import { MissedChat } from "./room_history.js";
 import { RoomSocket } from "./room_socket.js";
 import { applyEvent, applySnapshot, emptyState, loadState, saveState } from "./room_state.js";
 import { allowedModes, createVideo } from "./room_video.js";
@@ -85,6 +86,15 @@ const room = {
   breakouts: () => ctx.state.breakouts.rooms,
 };
 const video = createVideo({ join, config, socket, area: els.videoArea, room });
+const missedChat = new MissedChat({
+  socket,
+  list: els.chatList,
+  state: () => ctx.state,
+  onMerged: () => {
+    render();
+    saveState(config, ctx.state);
+  },
+});
 
 /** One room write; shows the server's reason in ``errorBox`` and answers whether it was stored. */
 function act(type, fields, errorBox) {
@@ -105,14 +115,17 @@ function announce(text) {
 function receive(frame) {
   const state = ctx.state;
   switch (frame.type) {
-    case "room.snapshot":
+    case "room.snapshot": {
       syncMode = "snapshot";
       applySnapshot(state, frame);
+      // Back from far behind (or new): the snapshot names only the last messages.
+      missedChat.offer(frame);
       // The count is the room's; the list names up to a hundred of the people present.
       ctx.present = frame.present_count;
       for (const person of frame.present) names.set(person.user_id, person.name);
       if (prejoin) prejoin.offer(ctx.present);
       break;
+    }
     case "room.caught_up":
       els.room.dataset.sync = syncMode;
       els.room.dataset.seq = String(state.seq);
@@ -149,6 +162,7 @@ function receive(frame) {
     default: {
       const before = state.me ? state.me.breakout_id : null;
       if (!applyEvent(state, frame)) return;
+      if (frame.type === "live.chat.deleted") missedChat.forget(frame.message_id);
       if (frame.type === "live.poll.opened") announce(`A poll is open: ${frame.prompt}`);
       if (frame.type.startsWith("live.breakouts.") && state.me && before !== state.me.breakout_id) {
         video.regroup();

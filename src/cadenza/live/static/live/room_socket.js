@@ -1,6 +1,8 @@
 // The room socket: hello with the last number seen, reconnect with exponential backoff and
 // jitter, a heartbeat, and writes that carry a client id and are re-sent until acknowledged
-// (a retry is a no-op on the server). The protocol is documented in cadenza/live/events.py.
+// (a retry is a no-op on the server): after a reconnect, when no answer came in time, and when
+// the server answered that it could not store the write just now (code "unavailable", e.g. a
+// dropped database connection). The protocol is documented in cadenza/live/events/.
 
 const HEARTBEAT_MS = 25_000;
 const SILENCE_MS = 60_000; // no frame at all for this long: the connection is dead
@@ -9,6 +11,9 @@ const BACKOFF_MAX_MS = 15_000;
 const CLOSE_FORBIDDEN = 4403;
 const CLOSE_ROOM_FULL = 4429; // the session's capacity is reached: try again later
 const FULL_RETRY_MS = 15000;
+const WRITE_ANSWER_MS = 10_000; // a write without ack or error for this long is sent again
+const WRITE_RETRY_FIRST_MS = 1_000; // after "unavailable": 1 s, 2 s, 4 s ... at most 15 s
+const WRITE_RETRIES = 6; // "unavailable" this many times: the write is given up, with the reason
 
 export function newClientId() {
   if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -25,8 +30,9 @@ export class RoomSocket {
     this.url = `${scheme}//${location.host}${path}`;
     this.handlers = handlers;
     this.attempt = 0;
-    this.pending = new Map(); // client_event_id -> {frame, resolve, reject}
+    this.pending = new Map(); // client_event_id -> {frame, resolve, reject, sentOn, sentAt, refused}
     this.pings = new Map(); // sent time of our pings, answered by pong
+    this.queries = new Map(); // request_id -> {resolve, reject}: reads such as history
     this.ws = null;
     this.stopped = false;
     this.lastFrameAt = Date.now();
@@ -38,6 +44,8 @@ export class RoomSocket {
     this.open();
     clearInterval(this.heartbeat);
     this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
+    clearInterval(this.answerCheck);
+    this.answerCheck = setInterval(() => this.resendUnanswered(), WRITE_ANSWER_MS / 4);
     if (!this.listening) {
       this.listening = true;
       window.addEventListener("online", () => this.reconnectNow());
@@ -47,6 +55,7 @@ export class RoomSocket {
   stop() {
     this.stopped = true;
     clearInterval(this.heartbeat);
+    clearInterval(this.answerCheck);
     clearTimeout(this.retryTimer);
     const ws = this.ws;
     this.ws = null;
@@ -75,6 +84,8 @@ export class RoomSocket {
     ws.addEventListener("close", (event) => {
       if (this.ws !== ws) return;
       this.ws = null;
+      for (const query of this.queries.values()) query.reject(new Error("The connection was lost."));
+      this.queries.clear();
       if (this.stopped) return;
       if (event.code === CLOSE_FORBIDDEN) {
         this.stopped = true;
@@ -132,6 +143,13 @@ export class RoomSocket {
   }
 
   receive(frame) {
+    if (typeof frame.request_id === "string" && this.queries.has(frame.request_id)) {
+      const query = this.queries.get(frame.request_id);
+      this.queries.delete(frame.request_id);
+      if (frame.type === "error") query.reject(new Error(frame.detail));
+      else query.resolve(frame);
+      return;
+    }
     switch (frame.type) {
       case "pong": {
         const first = this.pings.keys().next();
@@ -149,6 +167,7 @@ export class RoomSocket {
         return;
       case "error":
         if (frame.client_event_id && this.pending.has(frame.client_event_id)) {
+          if (frame.code === "unavailable" && this.retryLater(frame.client_event_id)) return;
           this.settle(frame.client_event_id, (p) => p.reject(new Error(frame.detail)));
           return;
         }
@@ -175,8 +194,40 @@ export class RoomSocket {
 
   resendPending() {
     for (const pending of this.pending.values()) {
-      if (pending.sentOn !== this.ws && this.sendRaw(pending.frame)) pending.sentOn = this.ws;
+      if (pending.sentOn !== this.ws && !pending.waiting) this.sendPending(pending);
     }
+  }
+
+  sendPending(pending) {
+    if (!this.helloDone || !this.sendRaw(pending.frame)) return;
+    pending.sentOn = this.ws;
+    pending.sentAt = Date.now();
+  }
+
+  /** A write sent on this socket with no answer for a while: send it again (same client id,
+   * so the server stores it at most once and answers with the first ack). */
+  resendUnanswered() {
+    const now = Date.now();
+    for (const pending of this.pending.values()) {
+      if (pending.sentOn === this.ws && !pending.waiting && now - pending.sentAt > WRITE_ANSWER_MS) {
+        this.sendPending(pending);
+      }
+    }
+  }
+
+  /** The server could not store a write just now: send it again after a growing pause, with
+   * the same client id. False once it has tried often enough (the caller then gives up). */
+  retryLater(id) {
+    const pending = this.pending.get(id);
+    pending.refused = (pending.refused || 0) + 1;
+    if (pending.refused > WRITE_RETRIES) return false;
+    const pause = Math.min(BACKOFF_MAX_MS, WRITE_RETRY_FIRST_MS * 2 ** (pending.refused - 1));
+    pending.waiting = true;
+    setTimeout(() => {
+      pending.waiting = false;
+      if (this.pending.get(id) === pending) this.sendPending(pending);
+    }, pause / 2 + Math.random() * (pause / 2));
+    return true;
   }
 
   sendRaw(frame) {
@@ -191,9 +242,22 @@ export class RoomSocket {
   write(type, fields = {}) {
     const frame = { type, client_event_id: newClientId(), ...fields };
     return new Promise((resolve, reject) => {
-      const pending = { frame, resolve, reject, sentOn: null };
+      const pending = { frame, resolve, reject, sentOn: null, sentAt: 0, refused: 0, waiting: false };
       this.pending.set(frame.client_event_id, pending);
-      if (this.helloDone && this.sendRaw(frame)) pending.sentOn = this.ws;
+      this.sendPending(pending);
+    });
+  }
+
+  /** A read (``history``): resolves with the server's answer, which echoes ``request_id``;
+   * rejects when the socket is not open or closes first (reading again is harmless). */
+  query(type, fields = {}) {
+    const frame = { type, request_id: newClientId(), ...fields };
+    return new Promise((resolve, reject) => {
+      if (!this.helloDone || !this.sendRaw(frame)) {
+        reject(new Error("Not connected; try again in a moment."));
+        return;
+      }
+      this.queries.set(frame.request_id, { resolve, reject });
     });
   }
 
