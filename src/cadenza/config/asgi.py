@@ -10,19 +10,18 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cadenza.config.settings")
 django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402 - needs Django set up
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 
 from cadenza.config.collector import tune_for_serving  # noqa: E402
 from cadenza.live.routing import websocket_urlpatterns  # noqa: E402
 from cadenza.live.socket_auth import SessionUserMiddleware  # noqa: E402
+from cadenza.live.socket_origin import SiteOriginValidator  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            SessionUserMiddleware(URLRouter(websocket_urlpatterns))
-        ),
+        # Only the site's own origin (scheme, host and port): cadenza.live.socket_origin.
+        "websocket": SiteOriginValidator(SessionUserMiddleware(URLRouter(websocket_urlpatterns))),
     }
 )
 

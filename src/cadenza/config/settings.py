@@ -14,6 +14,7 @@ from typing import Any
 import csp.constants as csp_constants
 import dj_database_url
 import django_stubs_ext
+import redis
 
 from cadenza.lib.environment import env_bool, env_list, load_or_create_secret_key
 from cadenza.lib.rate_limit import Rate, parse_rates
@@ -114,6 +115,10 @@ def _database() -> dict[str, Any]:
         # DESIGN section 6: under ASGI, persistent connections leak across threads;
         # Django's pool is the only safe way to reuse PostgreSQL connections.
         config["CONN_MAX_AGE"] = 0
+        # With a pool, this makes Django pass psycopg_pool's ``check_connection`` as the pool's
+        # ``check``: a connection that died while pooled (a restart, pg_terminate_backend) is
+        # replaced before it is lent, instead of failing the request that borrows it.
+        config["CONN_HEALTH_CHECKS"] = True
         config.setdefault("OPTIONS", {})["pool"] = {
             "min_size": 1,
             "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "10")),
@@ -122,10 +127,6 @@ def _database() -> dict[str, Any]:
 
 
 DATABASES = {"default": _database()}
-        # With a pool, this makes Django pass psycopg_pool's ``check_connection`` as the pool's
-        # ``check``: a connection that died while pooled (a restart, pg_terminate_backend) is
-        # replaced before it is lent, instead of failing the request that borrows it.
-        config["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
@@ -145,27 +146,6 @@ AXES_COOLOFF_TIME = float(os.environ.get("CADENZA_LOGIN_COOLOFF_MINUTES", "15"))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = False  # a successful log-in must not clear an address's count
 AXES_DISABLE_ACCESS_LOG = True  # last_login suffices; no row written per log-in
-AXES_USERNAME_FORM_FIELD = "username"
-AXES_USERNAME_CALLABLE = "cadenza.accounts.login_throttle.attempted_email"
-AXES_LOCKOUT_CALLABLE = "cadenza.accounts.login_throttle.lockout_response"
-AXES_COOLOFF_MESSAGE = (
-    "Too many failed log-ins for this account or from this address. Wait a few minutes "
-    "and try again, or reset your password."
-)
-AXES_VERBOSE = False
-
-# Log-in throttle (django-axes; cadenza.accounts.login_throttle): after this many failed
-# log-ins for one account, or from one address, both are refused for the cool-off, and each
-# further try while refused starts the cool-off again. `cadenza axes_reset` or the admin's
-# "Access attempts" lift it.
-AUTHENTICATION_BACKENDS = [
-    "cadenza.accounts.login_throttle.LoginThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
-AXES_FAILURE_LIMIT = int(os.environ.get("CADENZA_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = float(os.environ.get("CADENZA_LOGIN_COOLOFF_MINUTES", "15")) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "cadenza.accounts.login_throttle.attempted_email"
 AXES_LOCKOUT_CALLABLE = "cadenza.accounts.login_throttle.lockout_response"
@@ -228,6 +208,9 @@ LIVE_HUB_PREFIX = os.environ.get("LIVE_HUB_PREFIX", "cadenza")
 # Each server process re-checks who may stay in its rooms this often (seconds): revoked
 # access closes a socket within this time. One query per room per sweep.
 LIVE_SWEEP_SECONDS = float(os.environ.get("CADENZA_LIVE_SWEEP_SECONDS", "5"))
+# A server process's presence lease (seconds): its people stop counting this long after it
+# dies (cadenza.live.presence); renewed every third of it.
+LIVE_PRESENCE_LEASE_SECONDS = float(os.environ.get("CADENZA_LIVE_PRESENCE_LEASE_SECONDS", "5"))
 # At most one presence frame per room and process this often (seconds).
 LIVE_PRESENCE_INTERVAL = float(os.environ.get("CADENZA_LIVE_PRESENCE_INTERVAL", "1"))
 # A room's frames go out at most this often (seconds) per process; what arrives meanwhile is
@@ -253,13 +236,22 @@ SERVER_GC_TUNING = env_bool(
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # channels-redis's layer on a blocking pool (max_connections, then wait up to
+            # timeout seconds), riding out a Redis outage (cadenza.live.channel_layer).
+            "BACKEND": "cadenza.live.channel_layer.RoomChannelLayer",
             # redis-py 8 reads with a 5 s socket timeout, the same as channels-redis's
             # blocking pop: every idle channel then fails with "Timeout reading". A longer
             # socket timeout keeps the blocking pop the one that times out. The prefix keeps
             # two installs (or test runs) on one Redis out of each other's groups.
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": 30,
+                        "max_connections": 50,
+                        "timeout": 20,
+                    }
+                ],
                 "prefix": f"{LIVE_HUB_PREFIX}:asgi",
             },
         }
@@ -272,7 +264,11 @@ if REDIS_URL:
     HUEY: dict[str, Any] = {
         "huey_class": "huey.RedisHuey",
         "name": "cadenza",
-        "url": REDIS_URL,
+        # A blocking pool (wait up to 20 s for one of 50 connections), not redis-py's pool
+        # that fails at once at 100 (a burst of tasks once overflowed it).
+        "connection_pool": redis.BlockingConnectionPool.from_url(
+            REDIS_URL, max_connections=50, timeout=20
+        ),
         "immediate": HUEY_IMMEDIATE,
     }
 else:
@@ -294,6 +290,8 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+# A send that hangs must end well within the outbox's claim on the row (five minutes).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Cadenza <cadenza@localhost>")
 
 # Production hardening: on unless DEBUG; `cadenza check --deploy` is clean with DEBUG off.
@@ -340,5 +338,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
-# A send that hangs must end well within the outbox's claim on the row (five minutes).
-EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))

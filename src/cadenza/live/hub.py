@@ -14,10 +14,15 @@ without bound.
 
 The wire format is in ``hub_wire``; a socket's queue and the fan-out in
 ``room_connection``. The hub also keeps what is per process rather than per socket: presence
-(``cadenza.live.presence``: counted per person, announced as one coalesced frame per room per
-``presence_interval``) and the sweep (``cadenza.live.room_sweep``: every few seconds one
-admission check per room, every ~25 s one heartbeat write for all of the process's sockets and
-a ping to each).
+(``cadenza.live.presence``: counted per person under this process's lease, announced as one
+coalesced frame per room per ``presence_interval``, ``presence_batch``) and the sweep
+(``cadenza.live.room_sweep``: every few seconds one admission check per room, every ~25 s
+one heartbeat write for all of the process's sockets and a ping to each).
+
+Redis may go away (restart) at any moment: the hub's rooms keep their sockets, an ephemeral
+frame that cannot be sent is dropped (a presence frame is kept for the next one), and when the
+subscriber is back each room reads what it missed from the database by number and presence is
+told to Redis again.
 """
 
 from __future__ import annotations
@@ -33,10 +38,12 @@ import redis.asyncio as aioredis
 from django.conf import settings
 
 from cadenza.live.database import in_database_thread
-from cadenza.live.events import AudienceMember, Person, PresenceChanged
+from cadenza.live.events import AudienceMember, Person
 from cadenza.live.hub_subscriber import RoomSubscriber
-from cadenza.live.hub_wire import REDIS_OPTIONS, hub_prefix, room_channel, wire_message
-from cadenza.live.presence import PresenceBatch, PresenceCounter
+from cadenza.live.hub_wire import hub_prefix, room_channel, wire_message
+from cadenza.live.presence import LEASE_SECONDS, PresenceCounter
+from cadenza.live.presence_batch import PresenceFrames
+from cadenza.live.redis_pool import REDIS_ERRORS, async_client, outage
 from cadenza.live.room_connection import QUEUE_SIZE, Delivery, RoomConnection, offer_to_room
 from cadenza.live.selectors.room import events_between, room_last_seq
 
@@ -46,22 +53,16 @@ PRESENCE_INTERVAL = 1.0
 """Seconds between two ``live.presence`` frames of one room from one process (the first
 change after a quiet interval goes out at once)."""
 
-REDIS_MAX_CONNECTIONS = 50
-"""The hub's Redis connections per process; a command waits for a free one rather than
-failing (a mass disconnect once failed hundreds of departures with ``MaxConnectionsError``)."""
-
 _CATCH_UP = -2
 """The inbox item that makes a room read what it missed while Redis was away."""
 
 
 class _Room:
-    def __init__(self, session_id: int) -> None:
+    def __init__(self, session_id: int, presence: PresenceFrames) -> None:
         self.session_id = session_id
         self.connections: set[RoomConnection] = set()
         self.last_seq = 0
-        self.presence = PresenceBatch()
-        self.presence_pending = asyncio.Event()
-        self.presence_task: asyncio.Task[None] | None = None
+        self.presence = presence
         self.inbox: asyncio.Queue[Delivery] = asyncio.Queue()
         self.ready = asyncio.Event()
         self.task: asyncio.Task[None] | None = None
@@ -79,6 +80,7 @@ class RoomHub:
         presence_interval: float = PRESENCE_INTERVAL,
         sweep_seconds: float = 5.0,
         flush_window: float = 0.0,
+        lease_seconds: float = LEASE_SECONDS,
     ):
         self.redis_url = redis_url
         self.prefix = prefix or hub_prefix()
@@ -89,6 +91,8 @@ class RoomHub:
         self.flush_window = flush_window
         """Seconds between two runs of a room's frames: what arrives meanwhile goes out
         together, one write per socket (0: every message at once)."""
+        self.lease_seconds = lease_seconds
+        """A dead process's people stop counting within this many seconds."""
         self.loop: asyncio.AbstractEventLoop | None = None
         self.gap_reads = 0
         self._rooms: dict[int, _Room] = {}
@@ -115,16 +119,25 @@ class RoomHub:
         self._start_sweeping()
         room = self._rooms.get(session_id)
         if room is None:
-            room = _Room(session_id)
+            presence = PresenceFrames(
+                session_id=session_id,
+                interval=self.presence_interval,
+                count=self.presence_counter().count,
+                send=lambda session, frame: self.broadcast_ephemeral(
+                    session_id=session, frame=frame
+                ),
+            )
+            room = _Room(session_id, presence)
             self._rooms[session_id] = room
             room.task = asyncio.create_task(self._run_room(room))
-            room.presence_task = asyncio.create_task(self._announce_presence(room))
+            presence.start()
             try:
                 await self._open(room)
             except BaseException:
                 self._rooms.pop(session_id, None)
                 room.task.cancel()
-                room.presence_task.cancel()
+                if presence.task is not None:
+                    presence.task.cancel()
                 raise
         else:
             await room.ready.wait()
@@ -148,27 +161,26 @@ class RoomHub:
         if room.connections:
             return
         self._rooms.pop(connection.session_id, None)
-        for task in (room.task, room.presence_task):
+        for task in (room.task, room.presence.task):
             if task is not None:
                 task.cancel()
         # The last local socket's departure is still waiting in the batch: say it now, for
         # the other processes' sockets (nobody is left here to hear it).
-        if room.presence.changes:
-            with contextlib.suppress(Exception):
-                await self._say_presence(room)
+        with contextlib.suppress(Exception):
+            await room.presence.say()
         if self._subscriber is not None:
             await self._subscriber.unsubscribe(
                 connection.session_id, unless=lambda: connection.session_id in self._rooms
             )
 
-    async def arrive(self, connection: RoomConnection) -> tuple[bool, int]:
-        """Count a person in: (whether this is their first socket in the room, people present).
-        A first socket is announced in the room's next presence frame."""
+    async def arrive(self, connection: RoomConnection) -> bool:
+        """Count a person in: whether this is their first socket in the room (on any server).
+        A first socket is announced in the room's next presence frame. Never fails on Redis."""
         return await self._count(connection, "joined")
 
-    async def depart(self, connection: RoomConnection) -> tuple[bool, int]:
-        """Count a person out: (whether this was their last socket in the room, people present).
-        A last socket is announced in the room's next presence frame."""
+    async def depart(self, connection: RoomConnection) -> bool:
+        """Count a person out: whether this was their last socket in the room (on any server).
+        A last socket is announced in the room's next presence frame. Never fails on Redis."""
         return await self._count(connection, "left")
 
     async def present(self, session_id: int, *, listed: int) -> tuple[int, list[int]]:
@@ -192,13 +204,19 @@ class RoomHub:
 
     async def broadcast_ephemeral(
         self, *, session_id: int, frame: str, audience: Sequence[AudienceMember] = ()
-    ) -> None:
-        """Relay a frame that is not stored (presence, typing) to everyone in the room."""
+    ) -> bool:
+        """Relay a frame that is not stored (presence, typing) to everyone in the room;
+        answers False when Redis is away (the frame is dropped)."""
         text = wire_message(seq=0, audience=audience, frame=frame)
-        if self.redis_url:
-            await self._client().publish(room_channel(self.prefix, session_id), text)
-        else:
+        if not self.redis_url:
             self.receive(session_id, text)
+            return True
+        try:
+            await self._client().publish(room_channel(self.prefix, session_id), text)
+        except REDIS_ERRORS as error:
+            outage.lost("room hub", error)
+            return False
+        return True
 
     def deliver_threadsafe(self, session_id: int, text: str) -> None:
         """Hand a published message to this hub from any thread (the in-process mode)."""
@@ -221,12 +239,14 @@ class RoomHub:
             self._sweeper.cancel()
             self._sweeper = None
         for room in list(self._rooms.values()):
-            for task in (room.task, room.presence_task):
+            for task in (room.task, room.presence.task):
                 if task is not None:
                     task.cancel()
         self._rooms.clear()
         if self._subscriber is not None:
             await self._subscriber.close()
+        if self._presence is not None:
+            await self._presence.close()
         if self._redis is not None:
             with contextlib.suppress(Exception):
                 await self._redis.aclose()
@@ -236,16 +256,20 @@ class RoomHub:
 
     def _client(self) -> aioredis.Redis:
         if self._redis is None:
-            pool = aioredis.BlockingConnectionPool.from_url(
-                self.redis_url, max_connections=REDIS_MAX_CONNECTIONS, timeout=20, **REDIS_OPTIONS
-            )
-            self._redis = aioredis.Redis(connection_pool=pool)
+            self._redis = async_client(self.redis_url)
         return self._redis
 
     def presence_counter(self) -> PresenceCounter:
+        """This process's presence (its lease kept from the first use, on the hub's loop)."""
         if self._presence is None:
             client = self._client() if self.redis_url else None
-            self._presence = PresenceCounter(client=client, prefix=self.prefix)
+            self._presence = PresenceCounter(
+                client=client,
+                prefix=self.prefix,
+                lease_seconds=self.lease_seconds,
+                gone=self._left_with_dead_process,
+            )
+            self._presence.start()
         return self._presence
 
     def _start_sweeping(self) -> None:
@@ -271,9 +295,20 @@ class RoomHub:
         room.ready.set()
 
     def _recovered(self) -> None:
-        """Redis is back after an outage: every room reads what it missed meanwhile."""
+        """Redis is back after an outage: every room reads what it missed meanwhile, presence
+        is told to Redis again, and the presence frames kept meanwhile go out."""
+        if self._presence is not None:
+            self._presence.renew_soon()
         for room in self._rooms.values():
             room.inbox.put_nowait((_CATCH_UP, (), ""))
+            room.presence.retry()
+
+    def _left_with_dead_process(self, session_id: int, people: list[Person]) -> None:
+        """People whose server died and who are not here through another: they left."""
+        room = self._rooms.get(session_id)
+        if room is not None:
+            for person in people:
+                room.presence.note(person, "left")
 
     async def _run_room(self, room: _Room) -> None:
         """Deliver the room's messages: what arrived together goes out as one run, one write
@@ -323,46 +358,16 @@ class RoomHub:
         room.last_seq = max(room.last_seq, last)
         return list(rows)
 
-    async def _count(
-        self, connection: RoomConnection, state: Literal["joined", "left"]
-    ) -> tuple[bool, int]:
-        changed, count = await self.presence_counter().change(
+    async def _count(self, connection: RoomConnection, state: Literal["joined", "left"]) -> bool:
+        changed = await self.presence_counter().change(
             session_id=connection.session_id,
-            user_id=connection.user_id,
+            person=connection.person,
             delta=1 if state == "joined" else -1,
         )
         room = self._rooms.get(connection.session_id)
         if changed and room is not None:
             room.presence.note(connection.person, state)
-            room.presence_pending.set()
-        return changed, count
-
-    async def _announce_presence(self, room: _Room) -> None:
-        """The room's presence frames: the first change after a quiet interval at once, then
-        at most one frame per ``presence_interval`` with everything that changed meanwhile."""
-        loop = asyncio.get_running_loop()
-        last = loop.time() - self.presence_interval
-        while True:
-            await room.presence_pending.wait()
-            wait = last + self.presence_interval - loop.time()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            room.presence_pending.clear()
-            last = loop.time()
-            try:
-                await self._say_presence(room)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.warning("room presence: not announced in session %s", room.session_id)
-
-    async def _say_presence(self, room: _Room) -> None:
-        joined, left = room.presence.take()
-        if not joined and not left:
-            return
-        count = await self.presence_counter().count(room.session_id)
-        frame = PresenceChanged(joined=joined, left=left, count=count).encode()
-        await self.broadcast_ephemeral(session_id=room.session_id, frame=frame)
+        return changed
 
 
 _hub: RoomHub | None = None
@@ -378,6 +383,7 @@ def get_hub() -> RoomHub:
             presence_interval=float(getattr(settings, "LIVE_PRESENCE_INTERVAL", PRESENCE_INTERVAL)),
             sweep_seconds=float(getattr(settings, "LIVE_SWEEP_SECONDS", 5.0)),
             flush_window=float(getattr(settings, "LIVE_FLUSH_SECONDS", 0.0)),
+            lease_seconds=float(getattr(settings, "LIVE_PRESENCE_LEASE_SECONDS", LEASE_SECONDS)),
         )
     return _hub
 

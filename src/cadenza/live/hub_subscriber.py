@@ -2,8 +2,13 @@
 
 A room is subscribed when its first local socket arrives and unsubscribed when its last one
 leaves. Subscribing waits for Redis's confirmation, so the hub can read the room's number
-afterwards and miss nothing in between. When Redis goes away the reader retries with backoff
-and, once it is back, tells the hub (``recovered``), whose rooms then read what they missed.
+afterwards and miss nothing in between.
+
+Redis may be away (restarting) at any moment, and a socket's handshake must not fail for it:
+a room subscribed while Redis is away is remembered (``wanted``) and subscribed as soon as it
+is back. The reader retries with a short backoff; once Redis is back it subscribes every
+wanted room again (a restarted Redis has forgotten them) and, at the first confirmation, tells
+the hub (``recovered``), whose rooms then read what they missed from the database by number.
 """
 
 from __future__ import annotations
@@ -17,8 +22,19 @@ from typing import Any
 import redis.asyncio as aioredis
 
 from cadenza.live.hub_wire import room_channel
+from cadenza.live.redis_pool import REDIS_ERRORS, outage
 
 log = logging.getLogger(__name__)
+
+CONFIRM_SECONDS = 5.0
+"""How long a subscription waits for Redis's confirmation before the room opens anyway (it is
+then caught up from the database when the confirmation comes)."""
+
+RETRY_FIRST = 0.1
+RETRY_MAX = 1.0
+
+_READ_ERRORS: tuple[type[BaseException], ...] = (*REDIS_ERRORS, RuntimeError)
+"""Redis away, or (``RuntimeError``) redis-py has no connection yet: every subscribe failed."""
 
 
 class RoomSubscriber:
@@ -37,18 +53,34 @@ class RoomSubscriber:
         self._reader: asyncio.Task[None] | None = None
         self._confirmations: dict[str, asyncio.Event] = {}
         self._lock = asyncio.Lock()
+        self.wanted: set[str] = set()
+        """The channels of the rooms with local sockets, subscribed or to be."""
+        self._away = False
+        """Redis failed; the next successful read subscribes every wanted channel again."""
         self._recovering = False
+        """Subscribed again after an outage; the first confirmation tells the hub."""
+        self._confirmed: set[str] = set()
+        self._telling = False
 
     async def subscribe(self, session_id: int) -> None:
-        """Subscribe to a room's channel and wait (5 s at most) until Redis confirms it."""
+        """Subscribe to a room's channel and wait (``CONFIRM_SECONDS`` at most) until Redis
+        confirms it. Never fails for Redis: an unconfirmed room is subscribed once it is back."""
         channel = room_channel(self.prefix, session_id)
         confirmed = asyncio.Event()
         async with self._lock:
+            self.wanted.add(channel)
             self._confirmations[channel] = confirmed
-            await self._pubsub.subscribe(channel)
             if self._reader is None or self._reader.done():
                 self._reader = asyncio.create_task(self._read())
-        await asyncio.wait_for(confirmed.wait(), timeout=5)
+            if self._away:
+                return
+            try:
+                await self._pubsub.subscribe(channel)
+            except REDIS_ERRORS as error:
+                self._lose(error)
+                return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(confirmed.wait(), timeout=CONFIRM_SECONDS)
 
     async def unsubscribe(self, session_id: int, *, unless: Callable[[], bool]) -> None:
         """Unsubscribe from a room's channel, unless (checked under the lock) a socket came
@@ -57,9 +89,12 @@ class RoomSubscriber:
         async with self._lock:
             if unless():
                 return
+            self.wanted.discard(channel)
+            self._confirmed.discard(channel)
             self._confirmations.pop(channel, None)
-            with contextlib.suppress(Exception):
-                await self._pubsub.unsubscribe(channel)
+            if not self._away:
+                with contextlib.suppress(Exception):
+                    await self._pubsub.unsubscribe(channel)
 
     async def close(self) -> None:
         if self._reader is not None:
@@ -69,29 +104,52 @@ class RoomSubscriber:
         with contextlib.suppress(Exception):
             await self._pubsub.aclose()
 
+    def _lose(self, error: BaseException) -> None:
+        self._away = True
+        outage.lost("room hub subscriber", error)
+
     async def _read(self) -> None:
-        backoff = 0.2
+        delay = RETRY_FIRST
         while True:
             try:
+                if self._away:
+                    await self._subscribe_again()
                 message = await self._pubsub.get_message(timeout=1.0)
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.warning("room hub: Redis unavailable, retrying", exc_info=True)
-                self._recovering = True
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
+            except _READ_ERRORS as error:
+                self._lose(error)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, RETRY_MAX)
                 continue
-            backoff = 0.2
-            if self._recovering:
-                self._recovering = False
-                self._recovered()
+            delay = RETRY_FIRST
             if message is None:
                 continue
             try:
                 self._handle(message)
             except Exception:
                 log.exception("room hub: unreadable pub/sub message %r", message)
+
+    async def _subscribe_again(self) -> None:
+        async with self._lock:
+            if self.wanted:
+                await self._pubsub.subscribe(*sorted(self.wanted))
+                self._recovering = True
+            self._away = False
+        if not self._recovering:
+            outage.back("room hub subscriber")
+
+    def _tell_recovered(self) -> None:
+        """Tell the hub once for all the channels confirmed again together."""
+        if self._telling:
+            return
+        self._telling = True
+
+        def tell() -> None:
+            self._telling = False
+            self._recovered()
+
+        asyncio.get_running_loop().call_later(0.05, tell)
 
     def _handle(self, message: dict[str, Any]) -> None:
         """One pub/sub message: a subscription confirmed, or a room's message (anything else,
@@ -100,6 +158,14 @@ class RoomSubscriber:
             return
         channel = message["channel"].decode()
         if message["type"] == "subscribe":
+            # A channel confirmed a second time was subscribed again on a new connection
+            # (ours after an outage, or redis-py's own reconnection): what was published
+            # while the old connection was gone is missing.
+            if self._recovering or channel in self._confirmed:
+                self._recovering = False
+                outage.back("room hub subscriber")
+                self._tell_recovered()
+            self._confirmed.add(channel)
             confirmed = self._confirmations.get(channel)
             if confirmed is not None:
                 confirmed.set()

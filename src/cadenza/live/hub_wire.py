@@ -11,25 +11,14 @@ import json
 import logging
 import os
 from collections.abc import Sequence
-from typing import Any
 
 import redis
 from django.conf import settings
 
 from cadenza.live.events import AudienceMember
+from cadenza.live.redis_pool import REDIS_ERRORS, outage, sync_pool
 
 log = logging.getLogger(__name__)
-
-REDIS_OPTIONS: dict[str, Any] = {
-    "socket_timeout": 10.0,
-    "socket_connect_timeout": 5.0,
-    "socket_keepalive": True,
-    "health_check_interval": 15,
-}
-"""Explicit Redis client settings for the hub and the publisher, not redis-py's defaults (8.x
-reads with a 5 s socket timeout). The subscriber waits with its own short read timeout, so the
-socket timeout only bounds commands; the health check pings a connection idle for 15 s before
-it is used (and the subscription every 15 s), so a dropped connection is noticed and rebuilt."""
 
 
 def hub_prefix() -> str:
@@ -55,8 +44,9 @@ def publish_event(
 ) -> None:
     """Publish one committed event to every process's hub (called after commit, any thread).
 
-    A failure is logged, never raised: the event is stored, and hubs fill the gap from the
-    database at the room's next event (or when Redis comes back).
+    A failure is logged (once per outage), never raised, and fails fast (no retry loop that
+    would hold the writer's thread): the event is stored, and hubs fill the gap from the
+    database at the room's next event or when Redis comes back.
     """
     text = wire_message(seq=seq, audience=audience, frame=frame)
     url = settings.REDIS_URL
@@ -68,7 +58,13 @@ def publish_event(
     try:
         client = _sync_clients.get(url)
         if client is None:
-            client = _sync_clients[url] = redis.Redis.from_url(url, **REDIS_OPTIONS)
+            client = _sync_clients[url] = redis.Redis(connection_pool=sync_pool(url))
         client.publish(room_channel(hub_prefix(), session_id), text)
+    except REDIS_ERRORS as error:
+        outage.lost("room event publisher", error)
+        log.debug("room hub: event %s of session %s not published", seq, session_id)
     except redis.RedisError:
         log.warning("room hub: could not publish event %s of session %s", seq, session_id)
+    else:
+        if outage.ongoing:
+            outage.back("room event publisher")
