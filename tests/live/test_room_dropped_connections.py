@@ -145,3 +145,51 @@ async def test_a_room_write_whose_connection_drops_midway_is_stored_once_and_ack
     frame = await ada.events("live.chat.posted")
     assert (frame["seq"], frame["body"]) == (1, "Through the drop")
     assert await ada.nothing_more(0.2)
+
+
+@pytest.mark.asyncio
+async def test_a_write_whose_connection_drops_twice_is_refused_as_unavailable_and_stores_nothing(
+    pooled_classroom: Classroom, room: Room, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One retry, not more: the page gets ``code: "unavailable"`` and sends the write again
+    later with the same id (``room_socket.js``)."""
+    classroom = pooled_classroom
+    ada, _ = await room.join(classroom.ada, classroom.session)
+    original = room_chat.number_next_event
+    monkeypatch.setattr(room_chat, "number_next_event", dropping_once(dropping_once(original)))
+
+    refused = await ada.write("chat.post", body="Twice unlucky", client_event_id="c-twice")
+    again = await ada.write("chat.post", body="Twice unlucky", client_event_id="c-twice")
+
+    assert refused == {
+        "type": "error",
+        "client_event_id": "c-twice",
+        "detail": "The server could not store this; try again.",
+        "code": "unavailable",
+    }
+    assert again == {"type": "ack", "client_event_id": "c-twice", "seq": 1}
+    assert await database_sync_to_async(_messages)("Twice unlucky") == 1
+
+
+@pytest.mark.asyncio
+async def test_a_database_error_on_a_live_connection_is_not_run_again(
+    pooled_classroom: Classroom, room: Room, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a lost connection is retried: an error on a connection that is still there (a
+    lock that did not come in time) fails the write once, and nothing is stored."""
+    classroom = pooled_classroom
+    ada, _ = await room.join(classroom.ada, classroom.session)
+    calls: list[int] = []
+
+    def lock_not_granted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        connection.ensure_connection()
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(room_chat, "number_next_event", lock_not_granted)
+
+    refused = await ada.write("chat.post", body="Locked out", client_event_id="c-locked")
+
+    assert (refused["type"], refused["code"]) == ("error", "unavailable")
+    assert calls == [1]
+    assert await database_sync_to_async(_messages)("Locked out") == 0
