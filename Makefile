@@ -7,7 +7,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_ENV := CADENZA_TESTING=1 CADENZA_DATA_DIR=$(CURDIR)/.test-data HUEY_IMMEDIATE=1 DEBUG=0 CADENZA_HTTPS=0
 DEMO_ENV := CADENZA_DATA_DIR=$(CURDIR)/data DEBUG=0 CADENZA_HTTPS=0
 
-.PHONY: install demo serve test lint test-suite test-postgres bench bench-pages bench-live clean
+.PHONY: install test-tools demo serve test lint test-suite test-postgres bench bench-pages bench-live clean
 
 $(STAMP): pyproject.toml requirements/constraints.txt scripts/ensure-venv.sh
 	PY=$(PY) VENV=$(VENV) sh scripts/ensure-venv.sh
@@ -30,15 +30,17 @@ lint: install
 	$(BIN)/lint-imports
 	$(TEST_ENV) $(BIN)/cadenza makemigrations --check --dry-run
 
-test-suite: install
+# Debian's chromium, libatomic1 and redis-server: installed as root, else named (README).
+test-tools: install
 	VENV=$(VENV) sh scripts/ensure-test-tools.sh
+
+test-suite: test-tools
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
-test: lint test-suite
+test: test-tools lint test-suite
 
 # CI runs the suite a second time on PostgreSQL (see .ci/run).
-test-postgres: install
-	VENV=$(VENV) sh scripts/ensure-test-tools.sh
+test-postgres: test-tools
 	$(TEST_ENV) DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
 # Page throughput against a bare Django page (docs/performance.md); DATABASE_URL=postgres://...

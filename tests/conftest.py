@@ -13,6 +13,9 @@ from django.test import Client
 from pytest_django import DjangoDbBlocker
 from pytest_django.fixtures import Settings
 
+# A private Redis on a free port for the tests that need one (never the machine's own).
+pytest_plugins = ["tests.private_redis"]
+
 # The Makefile sets these too; repeated here so a bare `pytest` behaves the same.
 os.environ.setdefault("HUEY_IMMEDIATE", "1")
 os.environ.setdefault("CADENZA_TESTING", "1")

@@ -1,7 +1,8 @@
 """Two ASGI server processes share one room through Redis (DESIGN section 4).
 
-Honest and whole: two real uvicorn processes on free ports, one SQLite file database, Redis
-on 127.0.0.1:6379 (a DB number and a channel prefix of this run only). A message posted
+Honest and whole: two real uvicorn processes on free ports, one SQLite file database, and a
+private Redis that the test starts on a free port and stops (tests/private_redis.py; nothing
+here uses a Redis already running on the machine). A message posted
 through one server reaches a client of the other; a client that reconnects to the other
 server catches up on exactly what it missed; a host on one server removes a person whose
 socket is on the other, and that socket closes.
@@ -23,13 +24,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import redis
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
-REDIS_URL = "redis://127.0.0.1:6379/14"
 
 SEED = """
 import json
@@ -67,7 +66,9 @@ def _wait_for_port(port: int, process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture
-def two_servers(tmp_path: Path) -> Iterator[tuple[dict[str, Any], list[int]]]:
+def two_servers(
+    tmp_path: Path, private_redis_url: str
+) -> Iterator[tuple[dict[str, Any], list[int]]]:
     prefix = f"cz-test-{uuid.uuid4().hex[:12]}"
     env = {
         **os.environ,
@@ -75,7 +76,7 @@ def two_servers(tmp_path: Path) -> Iterator[tuple[dict[str, Any], list[int]]]:
         "CADENZA_TESTING": "1",
         "CADENZA_HTTPS": "0",
         "HUEY_IMMEDIATE": "1",
-        "REDIS_URL": REDIS_URL,
+        "REDIS_URL": private_redis_url,
         "LIVE_HUB_PREFIX": prefix,
         "DJANGO_SETTINGS_MODULE": "cadenza.config.settings",
         "PYTHONPATH": str(REPO),
@@ -126,11 +127,6 @@ def two_servers(tmp_path: Path) -> Iterator[tuple[dict[str, Any], list[int]]]:
             # still busy after 3 s is cut, so a restart never hangs. (uvicorn re-raises the
             # signal once it has shut down, hence -SIGTERM.)
             assert server.wait(15) == -signal.SIGTERM
-        client = redis.Redis.from_url(REDIS_URL)
-        stale = list(client.scan_iter(f"{prefix}:*"))
-        if stale:
-            client.delete(*stale)
-        client.close()
 
 
 class Peer:
