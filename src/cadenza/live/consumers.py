@@ -1,6 +1,6 @@
 """The live room's websocket: one consumer per connection, thin.
 
-Connect: session cookie (``socket_auth``), Origin (``AllowedHostsOriginValidator``)
+Connect: session cookie (``socket_auth``), Origin (exactly the site's own, ``socket_origin``)
 and ``access_room`` (session -> organization -> membership -> enrolment; removed people
 refused), then for learners the lobby (not before it opens) and the session's capacity, are
 checked before the handshake is accepted. The socket registers with this process's room hub
@@ -17,6 +17,10 @@ Every database call goes through ``in_database_thread`` (on PostgreSQL, the loop
 threads over the connection pool, so a chat write never queues behind another socket's join),
 and incoming frames skip Channels' per-message ``close_old_connections`` thread hop (our calls
 close their connections themselves).
+
+A Redis outage never ends a socket or fails a handshake: the channel layer
+(``channel_layer``) waits it out and re-joins the person's group, the hub's subscription
+catches the room up from the database, and presence is counted locally meanwhile.
 
 Leaving is guaranteed: a send to a socket the client already closed is dropped (ASGI servers
 raise an ``OSError`` there, which would end the consumer before it ever handled

@@ -70,14 +70,16 @@ class RoomSubscriber:
         async with self._lock:
             self.wanted.add(channel)
             self._confirmations[channel] = confirmed
-            if self._reader is None or self._reader.done():
-                self._reader = asyncio.create_task(self._read())
-            if self._away:
-                return
             try:
-                await self._pubsub.subscribe(channel)
+                if not self._away:
+                    await self._pubsub.subscribe(channel)
             except REDIS_ERRORS as error:
                 self._lose(error)
+            finally:
+                # After the first subscribe: redis-py has no connection to read before it.
+                if self._reader is None or self._reader.done():
+                    self._reader = asyncio.create_task(self._read())
+            if self._away:
                 return
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(confirmed.wait(), timeout=CONFIRM_SECONDS)

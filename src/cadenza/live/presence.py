@@ -119,10 +119,15 @@ class PresenceCounter:
 
     async def _tell(self, session_id: int, person: Person, sockets: int) -> bool:
         """Write one person's presence in this process to Redis (under the lock): answers
-        whether the person has sockets on another live process."""
+        whether the person has sockets on another live process. Not tried while Redis is
+        known to be away (a command could wait seconds for it, holding the lock): the keeper
+        tells Redis everything once it is back."""
+        if self.stale and outage.ongoing:
+            return False
         try:
             if self.stale:
                 await self._renew()
+                await self._announce()
             keys, args = self._room_args(session_id)
             here = "1" if sockets else "0"
             args += [self.process, person.user_id, here, person.name, ROOM_KEYS_TTL_SECONDS]
@@ -206,8 +211,9 @@ class PresenceCounter:
         """Renew the lease (re-announcing everything when Redis lost it), then take the lists
         of the dead processes of this process's rooms and tell who left with them."""
         try:
-            async with self._lock:
-                await self._renew()
+            if not await self._renew() or self.stale:
+                async with self._lock:
+                    await self._announce()
             for session_id in list(self._local):
                 keys, args = self._room_args(session_id)
                 left = await self._take_dead(keys=keys, args=args)
@@ -220,14 +226,15 @@ class PresenceCounter:
         except REDIS_ERRORS as error:
             self._lose(error)
 
-    async def _renew(self) -> None:
-        """Renew the lease (under the lock); when it had lapsed (a new process, Redis
-        restarted, an outage) or a write failed meanwhile, tell Redis every room again."""
-        assert self.client is not None
+    async def _renew(self) -> bool:
+        """Renew the lease; answers whether it was still there (not: a new process, Redis
+        restarted, or this process stalled past its lease and was taken for dead)."""
         ttl = int(self.lease_seconds * 1000)
-        had = await self._renew_lease(keys=[self.lease_key(self.process)], args=[ttl])
-        if had and not self.stale:
-            return
+        return bool(await self._renew_lease(keys=[self.lease_key(self.process)], args=[ttl]))
+
+    async def _announce(self) -> None:
+        """Tell Redis every room's people of this process again (under the lock)."""
+        assert self.client is not None
         async with self.client.pipeline(transaction=False) as pipe:
             for session_id, room in self._local.items():
                 base = self.room_base(session_id)
