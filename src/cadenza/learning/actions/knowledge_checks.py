@@ -37,6 +37,7 @@ from cadenza.learning.actions.knowledge_check_questions import (
 from cadenza.learning.actions.progress import complete_unit, unit_object, visit_unit
 from cadenza.learning.models import Answer, Attempt, Question, QuestionKind
 from cadenza.learning.selectors.knowledge_checks import CHOICE_KINDS, new_attempt_refusal
+from cadenza.lib.text import find_control_character, refusal_message
 
 __all__ = [
     "AttemptNotAllowed",
@@ -221,6 +222,11 @@ def _checked_answer(question: Question, unit: Unit, given: GivenAnswer) -> Given
     text = (given.text or "").strip()
     if len(text) > MAX_TEXT_ANSWER:
         raise InvalidAnswer(f"Keep the answer under {MAX_TEXT_ANSWER} characters.")
+    # A short answer is one line; a control character (a NUL would fail on PostgreSQL) is
+    # refused here, where the page's autosave, the submit and the API all pass.
+    refused = find_control_character(text, allow_line_breaks=False)
+    if refused is not None:
+        raise InvalidAnswer(refusal_message(text, refused))
     return GivenAnswer(text=text)
 
 
