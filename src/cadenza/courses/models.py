@@ -8,8 +8,34 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from cadenza.orgs.models import Organization
+
+
+def open_to_learners(path: str = "") -> Q:
+    """The one rule of what learners see: a unit that is published, in a published module of
+    a published course. ``path`` leads from the queried model to the unit (``"unit__"`` for a
+    live session or a progress row), so every reader filters with this same condition.
+    Staff (``Permission.VIEW_DRAFTS``) see drafts too; ``UnitQuerySet.visible_to`` says so."""
+    return Q(
+        **{
+            f"{path}published_at__isnull": False,
+            f"{path}module__published_at__isnull": False,
+            f"{path}course__published_at__isnull": False,
+        }
+    )
+
+
+class UnitQuerySet(models.QuerySet["Unit"]):
+    def open_to_learners(self) -> UnitQuerySet:
+        """Units a learner may see (``open_to_learners``)."""
+        return self.filter(open_to_learners())
+
+    def visible_to(self, *, sees_drafts: bool) -> UnitQuerySet:
+        """Units a person may see: all for staff (``sees_drafts``), else the ones open to
+        learners. Whether a learner is enrolled is the caller's second question."""
+        return self if sees_drafts else self.open_to_learners()
 
 
 class Course(models.Model):
@@ -106,6 +132,8 @@ class Unit(models.Model):
         null=True, blank=True, help_text="Empty for unlimited attempts."
     )
 
+    objects = UnitQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "id"]
         indexes = [models.Index(fields=["course", "module", "position"], name="unit_outline")]
@@ -116,6 +144,15 @@ class Unit(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+    @property
+    def is_open_to_learners(self) -> bool:
+        """``open_to_learners`` for one unit (its module and course loaded with it)."""
+        return (
+            self.published_at is not None
+            and self.module.published_at is not None
+            and self.course.published_at is not None
+        )
 
 
 class EnrolmentStatus(models.TextChoices):

@@ -43,10 +43,10 @@ def active_enrolment(ctx: OrgContext, course: Course) -> Enrolment | None:
 
 def visible_units(ctx: OrgContext, course: Course) -> QuerySet[Unit]:
     """The units of ``course`` the person may open, in outline order."""
-    units = scoped(Unit.objects.filter(course=course), ctx.org)
-    if not ctx.may(Permission.VIEW_DRAFTS):
-        units = units.filter(published_at__isnull=False, module__published_at__isnull=False)
-    return units.order_by("module__position", "module_id", "position", "id")
+    units = Unit.objects.visible_to(sees_drafts=ctx.may(Permission.VIEW_DRAFTS))
+    return scoped(units.filter(course=course), ctx.org).order_by(
+        "module__position", "module_id", "position", "id"
+    )
 
 
 def access_unit(ctx: OrgContext, *, course: Course, unit_id: int) -> Unit:

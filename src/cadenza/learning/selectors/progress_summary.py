@@ -108,9 +108,5 @@ def visits_of(user: User, ctx: OrgContext, course_ids: Iterable[int]) -> dict[in
 
 
 def learner_units(ctx: OrgContext) -> QuerySet[Unit]:
-    """Units a learner can see (published, in a published module), outline fields only."""
-    return (
-        scoped(Unit.objects.all(), ctx.org)
-        .filter(published_at__isnull=False, module__published_at__isnull=False)
-        .only(*OUTLINE_FIELDS)
-    )
+    """Units a learner can see (``courses.models.open_to_learners``), outline fields only."""
+    return scoped(Unit.objects.open_to_learners(), ctx.org).only(*OUTLINE_FIELDS)

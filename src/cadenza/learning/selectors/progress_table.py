@@ -9,7 +9,14 @@ from typing import Any
 from django.db.models import Count, Max, Q, Sum
 
 from cadenza.accounts.models import User
-from cadenza.courses.models import Course, Enrolment, EnrolmentStatus, Unit, UnitKind
+from cadenza.courses.models import (
+    Course,
+    Enrolment,
+    EnrolmentStatus,
+    Unit,
+    UnitKind,
+    open_to_learners,
+)
 from cadenza.learning.models import ProgressStatus, UnitProgress
 from cadenza.learning.selectors.progress_summary import CourseProgress, learner_units
 from cadenza.orgs.policy import Permission
@@ -60,11 +67,7 @@ def progress_table(ctx: OrgContext, course: Course) -> ProgressTable:
     progress_rows = scoped(UnitProgress.objects.all(), ctx.org).filter(
         course=course, user_id__in=enrolled.values("user_id")
     )
-    counts = Q(
-        status=ProgressStatus.COMPLETED,
-        unit__published_at__isnull=False,
-        unit__module__published_at__isnull=False,
-    )
+    counts = Q(status=ProgressStatus.COMPLETED) & open_to_learners("unit__")
     totals: dict[int, dict[str, Any]] = {
         row["user_id"]: dict(row)
         for row in progress_rows.values("user_id").annotate(

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists
 from django.http import Http404
 
 from cadenza.accounts.models import User
@@ -35,6 +36,7 @@ from cadenza.live.models import (
     RoomEvent,
     RoomQuestion,
 )
+from cadenza.live.selectors.admission import Candidate, admits
 from cadenza.live.selectors.sessions import access_session, is_host
 from cadenza.live.selectors.stage import learners_may_enter
 from cadenza.orgs.policy import Permission
@@ -78,23 +80,51 @@ def is_restricted(
 
 def access_room(*, user: User, session_id: int) -> RoomAccess:
     """The room of session ``session_id`` for ``user``: session -> organization -> membership,
-    then ``access_session`` (enrolment, publication). 404 for anyone who may not see the
-    session (another organization's included); ``RemovedFromRoom`` for a removed person."""
+    then ``access_session`` (enrolment, publication) and ``admit_to_room``. 404 for anyone
+    who may not see the session (another organization's included) and for a deactivated
+    account (read again here: a socket's user was loaded when it connected);
+    ``RemovedFromRoom`` for a removed person; 403 in a cancelled session."""
     if not user.is_authenticated:
         raise Http404("No such live session.")
-    org_slug = LiveSession.objects.filter(pk=session_id).values_list("org__slug", flat=True).first()
-    if org_slug is None:
+    active_now = Exists(User.objects.filter(pk=user.pk, is_active=True))
+    found = (
+        LiveSession.objects.filter(pk=session_id)
+        .annotate(active=active_now)
+        .values_list("org__slug", "active")
+        .first()
+    )
+    if found is None:
         raise Http404("No such live session.")
+    org_slug, active = found
     ctx = access_org(user=user, slug=org_slug)
-    return admit_to_room(ctx, access_session(ctx, session_id=session_id))
+    return admit_to_room(ctx, access_session(ctx, session_id=session_id), active=active)
 
 
-def admit_to_room(ctx: OrgContext, session: LiveSession) -> RoomAccess:
-    """The room of a session already authorized with ``access_session``: hosts and admins
-    moderate; ``RemovedFromRoom`` for a person a host removed."""
+def admit_to_room(
+    ctx: OrgContext, session: LiveSession, *, active: bool | None = None
+) -> RoomAccess:
+    """The room of a session already authorized with ``access_session`` (so a learner is
+    enrolled and the session visible), by the room's one rule (``admission.admits``): hosts
+    and admins moderate; ``RemovedFromRoom`` for a person a host removed; 404 for a
+    deactivated account (``active``: default the user object's own flag); 403 in a
+    cancelled session."""
     moderator = is_moderator(ctx, session)
-    if not moderator and is_restricted(session, ctx.user, ParticipantRestriction.Kind.REMOVED):
-        raise RemovedFromRoom("You were removed from this session.")
+    removed = not moderator and is_restricted(
+        session, ctx.user, ParticipantRestriction.Kind.REMOVED
+    )
+    candidate = Candidate(
+        active=ctx.user.is_active if active is None else active,
+        moderator=moderator,
+        staff=ctx.may(Permission.VIEW_DRAFTS),
+        enrolled=True,
+        removed=removed,
+    )
+    if not admits(session, candidate):
+        if not candidate.active:
+            raise Http404("No such live session.")
+        if removed:
+            raise RemovedFromRoom("You were removed from this session.")
+        raise PermissionDenied("This session was cancelled.")
     return RoomAccess(ctx=ctx, session=session, is_moderator=moderator)
 
 

@@ -16,7 +16,14 @@ from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 
 from cadenza.accounts.models import User
-from cadenza.courses.models import Course, EnrolmentStatus, Module, Unit, UnitKind
+from cadenza.courses.models import (
+    Course,
+    EnrolmentStatus,
+    Module,
+    Unit,
+    UnitKind,
+    open_to_learners,
+)
 from cadenza.courses.selectors import access_course, access_module, access_unit
 from cadenza.live.models import (
     CalendarFeed,
@@ -95,23 +102,12 @@ def _with_hosts(sessions: QuerySet[LiveSession]) -> QuerySet[LiveSession]:
     )
 
 
-def _published_for_learners() -> Q:
-    return Q(
-        course__published_at__isnull=False,
-        unit__published_at__isnull=False,
-        unit__module__published_at__isnull=False,
-    )
-
-
 def _taking_part(user: User) -> Q:
     """Sessions ``user`` hosts, or that are open to them as an enrolled learner."""
-    enrolled = (
-        Q(
-            course__enrolments__user=user,
-            course__enrolments__status=EnrolmentStatus.ACTIVE,
-        )
-        & _published_for_learners()
-    )
+    enrolled = Q(
+        course__enrolments__user=user,
+        course__enrolments__status=EnrolmentStatus.ACTIVE,
+    ) & open_to_learners("unit__")
     return Q(hosts__user=user) | enrolled
 
 
@@ -163,13 +159,7 @@ def participants(session: LiveSession) -> list[User]:
     """Who is told about a session (reminders, cancellation, "starting now"): its hosts, then
     the learners actively enrolled in its course once the session is published to them."""
     people = {user.pk: user for user in hosts_of(session)}
-    published = (
-        Unit.objects.filter(pk=session.unit_id).filter(
-            published_at__isnull=False,
-            module__published_at__isnull=False,
-            course__published_at__isnull=False,
-        )
-    ).exists()
+    published = Unit.objects.filter(pk=session.unit_id).open_to_learners().exists()
     if published:
         learners = User.objects.filter(
             enrolments__course_id=session.course_id,

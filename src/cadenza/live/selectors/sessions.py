@@ -27,7 +27,7 @@ def access_session(ctx: OrgContext, *, session_id: int) -> LiveSession:
     including another organization's session, is 404."""
     session = (
         scoped(LiveSession.objects.all(), ctx.org)
-        .select_related("org", "unit", "unit__module", "course")
+        .select_related("org", "unit", "unit__module", "unit__course", "course")
         .filter(pk=session_id)
         .first()
     )
@@ -35,12 +35,7 @@ def access_session(ctx: OrgContext, *, session_id: int) -> LiveSession:
         raise Http404("No such live session.")
     if ctx.may(Permission.VIEW_DRAFTS):
         return session
-    visible = (
-        session.course.published_at is not None
-        and session.unit.published_at is not None
-        and session.unit.module.published_at is not None
-    )
-    if not visible or active_enrolment(ctx, session.course) is None:
+    if not session.unit.is_open_to_learners or active_enrolment(ctx, session.course) is None:
         raise Http404("No such live session.")
     return session
 
