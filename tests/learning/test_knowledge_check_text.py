@@ -14,9 +14,11 @@ import pytest
 
 from cadenza.learning.models import Answer
 from tests.learning.test_knowledge_checks_actions import build_check, short_text
-from tests.learning.test_knowledge_checks_views import HTMX, logged_in, url, written
+from tests.learning.test_knowledge_checks_views import logged_in, url, written
 
 pytestmark = pytest.mark.django_db
+
+HX = {"HX-Request": "true"}
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +51,7 @@ def test_autosave_refuses_a_control_character_in_a_short_answer(text: str, messa
     before = written()
 
     response = logged_in(check.learner).post(
-        url(check, "check_answer", question.pk), {f"text-{question.pk}": text}, **HTMX
+        url(check, "check_answer", question.pk), {f"text-{question.pk}": text}, headers=HX
     )
 
     assert response.status_code == 400
@@ -61,10 +63,14 @@ def test_submit_refuses_a_control_character_and_keeps_the_saved_answer() -> None
     check = build_check()
     question = short_text(check.unit)
     client = logged_in(check.learner)
-    client.post(url(check, "check_answer", question.pk), {f"text-{question.pk}": "Sofa"}, **HTMX)
+    client.post(
+        url(check, "check_answer", question.pk), {f"text-{question.pk}": "Sofa"}, headers=HX
+    )
     before = written()
 
-    response = client.post(url(check, "check_submit"), {f"text-{question.pk}": "So\x07fa"}, **HTMX)
+    response = client.post(
+        url(check, "check_submit"), {f"text-{question.pk}": "So\x07fa"}, headers=HX
+    )
 
     assert response.status_code == 400
     assert written() == before
