@@ -131,6 +131,14 @@ async def test_history_pages_forward_and_a_host_reads_the_private_messages_too(
     assert [e["seq"] for e in first["events"]] == [3, 5]
     assert (second["first"], second["last"], second["has_more"]) == (6, 8, False)
     assert [e["seq"] for e in second["events"]] == [6, 7]
+    await ada.send({"type": "history", "after": 10**30, "before": 10**30})
+    beyond = await ada.expect("room.history")
+    assert (beyond["first"], beyond["last"], beyond["has_more"], beyond["events"]) == (
+        0,
+        0,
+        False,
+        [],
+    )
 
 
 @pytest.mark.asyncio
@@ -198,3 +206,15 @@ def test_the_api_pages_forward_with_a_next_cursor_and_gives_a_snapshot_without_a
     assert (body["snapshot"]["type"], body["snapshot"]["seq"]) == ("room.snapshot", 8)
     assert refused.status_code == 422
     assert list(refused.json()["errors"]) == ["limit"]
+
+
+def test_numbers_past_the_room_are_answered_not_failed(classroom: Classroom) -> None:
+    """Numbers far past the room's (beyond what the database column holds) are no error: the
+    API answers the snapshot, a history page is empty."""
+    _room_goes_on(classroom, 1, 3)
+    base = f"/orgs/harbour/live-sessions/{classroom.session.pk}/room/events"
+
+    response = api_as(classroom.ada).get(f"{base}?after={10**30}")
+
+    assert response.status_code == 200
+    assert (response.json()["seq"], response.json()["snapshot"]["seq"]) == (3, 3)

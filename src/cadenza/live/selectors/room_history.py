@@ -54,7 +54,7 @@ def history_page(
     given, else forwards from ``after`` (default 0: the room's first event)."""
     limit = max(1, min(limit, HISTORY_PAGE_MAX))
     room_seq = room_last_seq(access.session.pk)
-    floor = max(after or 0, 0)
+    floor = min(max(after or 0, 0), room_seq)  # also keeps any number in the column's range
     ceiling = room_seq + 1 if before is None else min(before, room_seq + 1)
     events = RoomEvent.objects.filter(session_id=access.session.pk, seq__gt=floor, seq__lt=ceiling)
     backwards = before is not None
