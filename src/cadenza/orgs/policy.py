@@ -23,6 +23,7 @@ class Permission(StrEnum):
     VIEW_LEARNER_PROGRESS = "view_learner_progress"
     MANAGE_PEOPLE = "manage_people"
     MANAGE_ORGANIZATION = "manage_organization"
+    HOST_LIVE_SESSIONS = "host_live_sessions"
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
@@ -32,6 +33,7 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_CATALOG,
             Permission.VIEW_DRAFTS,
             Permission.VIEW_LEARNER_PROGRESS,
+            Permission.HOST_LIVE_SESSIONS,
         }
     ),
     Role.INSTRUCTOR: frozenset(
@@ -42,6 +44,7 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_DRAFTS,
             Permission.ENROL_OTHERS,
             Permission.VIEW_LEARNER_PROGRESS,
+            Permission.HOST_LIVE_SESSIONS,
         }
     ),
     Role.ADMIN: frozenset(Permission),
@@ -53,6 +56,12 @@ def may(role: Role | str | None, permission: Permission) -> bool:
     if role is None:
         return False
     return permission in _GRANTS[Role(role)]
+
+
+def roles_with(permission: Permission) -> list[str]:
+    """The roles holding ``permission``, to filter memberships in a query
+    (``role__in=roles_with(...)``) with the same rule ``may`` applies to one person."""
+    return [role.value for role in Role if permission in _GRANTS[role]]
 
 
 def is_staff_role(role: Role | str | None) -> bool:

@@ -29,7 +29,8 @@ from cadenza.live.models import (
     VideoProvider,
 )
 from cadenza.live.selectors.room import breakout_views, iso, open_breakouts, person
-from cadenza.orgs.models import Membership, Role
+from cadenza.orgs.models import Membership
+from cadenza.orgs.policy import Permission, roles_with
 from cadenza.orgs.selectors import OrgContext
 
 MAX_ROOMS = 50
@@ -139,9 +140,9 @@ def _rooms_at_random(session: LiveSession, count: int) -> list[BreakoutRoom]:
         raise RoomRefusal(f"Split into 1 to {MAX_ROOMS} breakout rooms.")
     hosts = set(LiveSessionHost.objects.filter(session=session).values_list("user_id", flat=True))
     hosts |= set(
-        Membership.objects.filter(org_id=session.org_id, role=Role.ADMIN).values_list(
-            "user_id", flat=True
-        )
+        Membership.objects.filter(
+            org_id=session.org_id, role__in=roles_with(Permission.MANAGE_ORGANIZATION)
+        ).values_list("user_id", flat=True)
     )
     present = sorted(
         set(

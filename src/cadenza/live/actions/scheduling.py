@@ -35,9 +35,9 @@ from cadenza.live.models import (
     SessionStatus,
     VideoProvider,
 )
-from cadenza.live.selectors.schedule import HOST_ROLES, default_provider, hosts_of
+from cadenza.live.selectors.schedule import default_provider, hosts_of
 from cadenza.orgs.models import Membership, Organization
-from cadenza.orgs.policy import Permission, may
+from cadenza.orgs.policy import Permission, may, roles_with
 
 MAX_OCCURRENCES = 52
 MAX_DURATION = timedelta(hours=12)
@@ -326,7 +326,7 @@ def _check_fields(
             Membership.objects.filter(
                 org=org,
                 user__in=list(hosts),
-                role__in=[role.value for role in HOST_ROLES],
+                role__in=roles_with(Permission.HOST_LIVE_SESSIONS),
             ).values_list("user_id", flat=True)
         )
         refused = [host.name for host in hosts if host.pk not in allowed]

@@ -22,8 +22,8 @@ from cadenza.accounts.models import User
 from cadenza.courses.models import Enrolment, EnrolmentStatus
 from cadenza.live.models import Attendance, LiveSession, PresenceInterval
 from cadenza.live.selectors.sessions import access_session, is_host
-from cadenza.orgs.models import Membership, Role
-from cadenza.orgs.policy import Permission
+from cadenza.orgs.models import Membership
+from cadenza.orgs.policy import Permission, roles_with
 from cadenza.orgs.selectors import OrgContext
 
 PRESENCE_STALE_AFTER = timedelta(seconds=90)
@@ -146,7 +146,9 @@ def may_manage_attendance(*, session: LiveSession, user: User) -> bool:
     """Hosts of the session and the organization's admins see and correct attendance."""
     if is_host(session, user):
         return True
-    return Membership.objects.filter(org_id=session.org_id, user=user, role=Role.ADMIN).exists()
+    return Membership.objects.filter(
+        org_id=session.org_id, user=user, role__in=roles_with(Permission.MANAGE_ORGANIZATION)
+    ).exists()
 
 
 def access_session_attendance(ctx: OrgContext, *, session_id: int) -> LiveSession:

@@ -34,12 +34,9 @@ from cadenza.live.models import (
     VideoProvider,
 )
 from cadenza.live.selectors.sessions import access_session
-from cadenza.orgs.models import Membership, Organization, Role
-from cadenza.orgs.policy import Permission
+from cadenza.orgs.models import Membership, Organization
+from cadenza.orgs.policy import Permission, roles_with
 from cadenza.orgs.selectors import OrgContext, scoped
-
-HOST_ROLES = (Role.ADMIN, Role.INSTRUCTOR, Role.TA)
-"""Who may host a live session: the organization's staff."""
 
 DEFAULT_SITE_URL = "http://localhost:8000"
 
@@ -85,7 +82,8 @@ def default_provider(org: Organization) -> VideoProvider:
 def host_candidates(org: Organization) -> QuerySet[User]:
     """The people who may host the organization's live sessions, by name."""
     return User.objects.filter(
-        memberships__org=org, memberships__role__in=[role.value for role in HOST_ROLES]
+        memberships__org=org,
+        memberships__role__in=roles_with(Permission.HOST_LIVE_SESSIONS),
     ).order_by("display_name", "email")
 
 
