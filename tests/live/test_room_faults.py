@@ -160,5 +160,4 @@ async def test_a_room_survives_a_redis_restart_and_a_killed_server(
         for person in people.values():
             await person.close()
     logs = "\n".join(stop_servers(servers))
-    print(logs)
     assert "Traceback" not in logs
