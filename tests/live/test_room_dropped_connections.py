@@ -20,11 +20,14 @@ from django.db import OperationalError, connection
 from django.test import Client
 from django.urls import reverse
 
-from cadenza.live.actions import room_chat
+from cadenza.live.actions.room_events import number_next_event
 from cadenza.live.models import ChatMessage
 from tests.live.conftest import Classroom, Room
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
+
+NUMBERING = "cadenza.live.actions.room_chat.number_next_event"
+"""Where the chat write takes the room's next number, under the room's lock."""
 
 
 def end_every_pooled_connection() -> int:
@@ -136,7 +139,7 @@ async def test_a_room_write_whose_connection_drops_midway_is_stored_once_and_ack
     lost, the write runs once more on a fresh connection, and Ada gets one ack."""
     classroom = pooled_classroom
     ada, _ = await room.join(classroom.ada, classroom.session)
-    monkeypatch.setattr(room_chat, "number_next_event", dropping_once(room_chat.number_next_event))
+    monkeypatch.setattr(NUMBERING, dropping_once(number_next_event))
 
     ack = await ada.write("chat.post", body="Through the drop", client_event_id="c-drop")
 
@@ -155,8 +158,7 @@ async def test_a_write_whose_connection_drops_twice_is_refused_as_unavailable_an
     later with the same id (``room_socket.js``)."""
     classroom = pooled_classroom
     ada, _ = await room.join(classroom.ada, classroom.session)
-    original = room_chat.number_next_event
-    monkeypatch.setattr(room_chat, "number_next_event", dropping_once(dropping_once(original)))
+    monkeypatch.setattr(NUMBERING, dropping_once(dropping_once(number_next_event)))
 
     refused = await ada.write("chat.post", body="Twice unlucky", client_event_id="c-twice")
     again = await ada.write("chat.post", body="Twice unlucky", client_event_id="c-twice")
@@ -186,7 +188,7 @@ async def test_a_database_error_on_a_live_connection_is_not_run_again(
         connection.ensure_connection()
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(room_chat, "number_next_event", lock_not_granted)
+    monkeypatch.setattr(NUMBERING, lock_not_granted)
 
     refused = await ada.write("chat.post", body="Locked out", client_event_id="c-locked")
 
