@@ -37,6 +37,7 @@ SKIPPED_PREFIXES = ("admin/", "api/")
 
 # URLs that answer no page to GET: POST endpoints (405), files, redirects to other pages.
 NOT_PAGES = {
+    "access_token_revoke",
     "health",
     "logout",
     "org_logo",
@@ -72,6 +73,7 @@ NOT_PAGES = {
 ANONYMOUS_PAGES = {
     "login",
     "signup",
+    "signup_sent",
     "password_reset",
     "password_reset_done",
     "password_reset_confirm",
@@ -157,6 +159,7 @@ def url_variants(route: str, name: str, site: DemoSite) -> Iterator[str]:
         "uidb64": [urlsafe_base64_encode(force_bytes(learner.pk))],
         "token": [default_token_generator.make_token(learner), "expired-token"],
         "session_id": [session.pk for session in live_sessions(site, name)],
+        "token_id": [1],  # only access_token_revoke, which answers GET with 405 before a lookup
     }
     unknown = [
         param for param in params if param not in fixed and param not in ("unit_id", "question_id")
