@@ -150,7 +150,8 @@ class PresenceCounter:
         return (await self._people(session_id, listed=0, user_id=user_id))[1]
 
     async def summary(self, session_id: int, *, listed: int) -> tuple[int, list[int]]:
-        """How many people are present, and up to ``listed`` of their ids (ascending)."""
+        """How many people are present, and up to ``listed`` of their ids, ascending (any
+        ``listed`` of them when there are more)."""
         count, _found, ids = await self._people(session_id, listed=listed)
         return count, ids
 
@@ -172,7 +173,8 @@ class PresenceCounter:
             except REDIS_ERRORS as error:
                 self._lose(error)
             else:
-                count, found, ids = int(answer[0]), bool(answer[1]), [int(i) for i in answer[2:]]
+                count, found = int(answer[0]), bool(answer[1])
+                ids = sorted(int(i) for i in answer[2:])
                 if merge:
                     everyone = set(ids) | set(local)
                     count, ids = len(everyone), sorted(everyone)

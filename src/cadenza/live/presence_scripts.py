@@ -48,17 +48,16 @@ local found = 0
 if user ~= '' and seen[user] then found = 1 end
 local answer = {n, found}
 if listed ~= 0 then
-  local ids = {}
-  for u, _ in pairs(seen) do table.insert(ids, tonumber(u)) end
-  table.sort(ids)
-  local limit = #ids
-  if listed > 0 and listed < limit then limit = listed end
-  for i = 1, limit do table.insert(answer, ids[i]) end
+  for u, _ in pairs(seen) do
+    if listed > 0 and #answer - 2 >= listed then break end
+    table.insert(answer, tonumber(u))
+  end
 end
 return answer
 """
 """The people present through live processes (ARGV: how many ids to list, -1 all; a user id
-to look for, or ''): answers {count, 1 if that user is present, the first ids ascending}."""
+to look for, or ''): answers {count, 1 if that user is present, up to that many ids} (in no
+order: the caller sorts the few it lists)."""
 
 RENEW = """
 local had = redis.call('EXISTS', KEYS[1])
