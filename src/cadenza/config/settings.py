@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A NUL in a URL would reach a query (a 500 on PostgreSQL): 400 before any view.
+    "cadenza.web.addresses.RefuseNulInAddressMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cadenza.accounts.middleware.ViewerTimeZoneMiddleware",
