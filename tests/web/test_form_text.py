@@ -22,6 +22,8 @@ from cadenza.courses.models import Course
 from cadenza.lib.text import refuse_control_characters
 from cadenza.orgs.models import Role
 from tests.factories import make_org, make_user
+from tests.web.conftest import DemoSite
+from tests.web.test_accessibility import _form_posts
 
 pytestmark = pytest.mark.django_db
 
@@ -178,3 +180,30 @@ def test_the_admin_refuses_a_control_character_too() -> None:
     }
     ada.refresh_from_db()
     assert ada.display_name == "Ada"
+
+
+def test_no_form_or_search_answers_500_to_nul_or_escape(demo_site: DemoSite) -> None:
+    """Every form of the product (as the accessibility audit posts them), each text value with
+    a NUL or an ESC in it, and the admin's search: a form error or a refusal, never a 500
+    (on PostgreSQL a NUL reaching a query is one)."""
+    operator = User.objects.create_superuser(
+        email="operator@cadenza.example", username="operator@cadenza.example", password="x"
+    )
+    clients: dict[str, Client] = {}
+    answers: dict[str, int] = {}
+    for viewer, url, data in _form_posts(demo_site):
+        if viewer not in clients:
+            clients[viewer] = Client()
+            if viewer != "anonymous":
+                clients[viewer].force_login(demo_site.people[viewer])
+        for name in data:
+            for bad in ("\x00", "\x1b"):
+                response = clients[viewer].post(url, data | {name: f"Sepsis{bad}care"})
+                answers[f"POST {url} {name}={bad!r}"] = response.status_code
+    staff = Client()
+    staff.force_login(operator)
+    for bad in ("%00", "%1b"):
+        for url in ("/admin/accounts/user/", "/admin/courses/course/"):
+            answers[f"GET {url}?q={bad}"] = staff.get(f"{url}?q=Sepsis{bad}").status_code
+    assert {request: status for request, status in answers.items() if status >= 500} == {}
+    assert len(answers) > 40
