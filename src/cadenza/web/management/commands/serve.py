@@ -1,11 +1,26 @@
-"""``cadenza serve``: the ASGI server, with the task worker inside it on the embedded default."""
+"""``cadenza serve``: the ASGI server, with the task worker inside it on the embedded default.
+
+``--workers N`` runs N server processes on one port (uvicorn's supervisor, the parent, spawns
+them), so pages use more than one core. Each server process keeps its own live-room hub and
+channel layer; only Redis joins them (the room's pub/sub channel, channels-redis, presence
+leases), so more than one process needs ``REDIS_URL``: without it a socket in one process
+would never hear a room event published in another, and the command refuses to start. The
+background-task threads run in one place only: in the parent (the supervisor, which serves no
+request) when N > 1, in the one server process otherwise, or nowhere with ``--no-tasks``.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+WORKERS_NEED_REDIS = (
+    "--workers {workers} needs REDIS_URL: each server process has its own live-room hub and "
+    "channel layer, and only Redis carries a room's events from one process to another. Set "
+    "REDIS_URL (e.g. redis://127.0.0.1:6379/0), or serve with --workers 1."
+)
 
 
 class Command(BaseCommand):
@@ -14,7 +29,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--workers", type=int, default=1, help="Server processes.")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="Server processes on the one port (more than 1 needs REDIS_URL).",
+        )
         parser.add_argument(
             "--graceful-seconds",
             type=float,
@@ -33,10 +53,17 @@ class Command(BaseCommand):
 
         from cadenza.web.websocket_server import WS_PROTOCOL
 
+        workers = options["workers"]
+        if workers < 1:
+            raise CommandError(f"--workers must be 1 or more, not {workers}.")
+        if workers > 1 and not settings.REDIS_URL:
+            raise CommandError(WORKERS_NEED_REDIS.format(workers=workers))
         consumer = None
         if not options["no_tasks"] and not HUEY.immediate:
             # The embedded default needs no extra process: the huey scheduler and worker
-            # threads run beside the server. Signal handling stays with uvicorn.
+            # threads run beside the server. Signal handling stays with uvicorn. With several
+            # workers this is uvicorn's supervisor process: the tasks run here, once, and the
+            # spawned server processes (which do not run this command) run none.
             consumer = HUEY.create_consumer(workers=2, worker_type="thread", periodic=True)
             consumer.scheduler.start()
             for _worker, thread in consumer.worker_threads:
@@ -47,7 +74,7 @@ class Command(BaseCommand):
                 "cadenza.config.asgi:application",
                 host=options["host"],
                 port=options["port"],
-                workers=options["workers"],
+                workers=workers,
                 log_level="debug" if settings.DEBUG else "info",
                 # uvicorn's websocket protocol, plus a writer of finished frames that the
                 # live room uses to send one event to many sockets (decision 0009).
