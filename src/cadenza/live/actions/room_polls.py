@@ -18,7 +18,14 @@ from cadenza.live.actions.room_events import (
     begin_room_write,
     session_object,
 )
-from cadenza.live.events import HOSTS, PollClosed, PollOpened, PollPrepared, PollVoted
+from cadenza.live.events import (
+    HOSTS,
+    PollClosed,
+    PollOpened,
+    PollPrepared,
+    PollTally,
+    PollVoted,
+)
 from cadenza.live.models import LiveSession, Poll, PollOption, PollStatus, PollVote, RoomEvent
 from cadenza.live.selectors.room import correct_options, poll_options, poll_results
 from cadenza.orgs.selectors import OrgContext
@@ -76,6 +83,7 @@ def create_poll(
     )
     if open_now:
         return _open(ctx, room, poll, client_event_id, at=at)
+    views = poll_options(poll)
     return append_event(
         session=room,
         event=PollPrepared(
@@ -84,8 +92,10 @@ def create_poll(
             multiple=poll.multiple,
             anonymous=poll.anonymous,
             quiz=bool(correct),
-            options=poll_options(poll),
+            options=views,
             correct_option_ids=correct_options(poll),
+            results=tuple(PollTally(option_id=o.option_id, votes=0) for o in views),
+            voters=0,
         ),
         actor=ctx.user,
         client_event_id=client_event_id,

@@ -81,7 +81,8 @@ class QuestionDismissed(RoomFrame):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PollPrepared(RoomFrame):
-    """A poll made ready for later (sent to hosts only)."""
+    """A poll made ready for later (sent to hosts only). ``results`` are its options with no
+    votes yet, as the snapshot shows a prepared poll."""
 
     type: ClassVar[str] = "live.poll.prepared"
     poll_id: int
@@ -91,6 +92,8 @@ class PollPrepared(RoomFrame):
     quiz: bool
     options: tuple[PollOptionView, ...]
     correct_option_ids: tuple[int, ...]
+    results: tuple[PollTally, ...]
+    voters: int
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
