@@ -162,7 +162,7 @@ def _polls(access: RoomAccess) -> tuple[PollView, ...]:
     """The polls the person may see, with the tallies and their own vote from one read of
     the session's votes."""
     session, user, host = access.session, access.ctx.user, access.is_moderator
-    visible = Poll.objects.filter(session=session).prefetch_related("options").order_by("pk")
+    visible = Poll.objects.filter(session=session).prefetch_related("options")
     if not host:
         visible = visible.exclude(status=PollStatus.PREPARED)
     polls = list(visible)
