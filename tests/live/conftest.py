@@ -31,6 +31,7 @@ from cadenza.live.models import LiveSession, RoomEvent, SessionFormat
 from cadenza.orgs.models import Organization, Role
 from cadenza.orgs.selectors import OrgContext, access_org
 from tests.factories import enrol, make_course, make_module, make_org, make_user
+from tests.private_redis import private_redis_server, private_redis_url  # noqa: F401 - fixtures
 from tests.websocket_reader import read_frames
 
 ORIGIN = "http://localhost"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -26,7 +26,7 @@ from cadenza.live.hub import RoomHub
 from cadenza.live.redis_pool import outage
 from cadenza.live.room_connection import RoomConnection
 from tests.live.redis_settings import channel_layer_for, settings_with_redis
-from tests.private_redis import PrivateRedis, private_redis
+from tests.private_redis import PrivateRedis
 
 SESSION = 41
 LEASE_SECONDS = 1.0
@@ -38,18 +38,12 @@ ADA, BOB, CLEO = (
 )
 
 
-@pytest.fixture
-def redis_server() -> Iterator[PrivateRedis]:
-    with private_redis() as server:
-        yield server
-
-
 @pytest_asyncio.fixture
-async def processes(redis_server: PrivateRedis) -> AsyncIterator[list[RoomHub]]:
+async def processes(private_redis_server: PrivateRedis) -> AsyncIterator[list[RoomHub]]:
     """Two server processes' hubs on one Redis (one install: one prefix)."""
     prefix = f"leases-{uuid.uuid4().hex[:8]}"
     hubs = [
-        RoomHub(redis_url=redis_server.url, prefix=prefix, lease_seconds=LEASE_SECONDS)
+        RoomHub(redis_url=private_redis_server.url, prefix=prefix, lease_seconds=LEASE_SECONDS)
         for _ in range(2)
     ]
     yield hubs
@@ -104,41 +98,41 @@ async def test_a_person_on_two_servers_leaves_once_their_last_socket_closes(
 
 @pytest.mark.asyncio
 async def test_after_a_redis_restart_each_process_tells_its_people_again(
-    processes: list[RoomHub], redis_server: PrivateRedis
+    processes: list[RoomHub], private_redis_server: PrivateRedis
 ) -> None:
     one, two = processes
     await one.arrive(_socket(ADA))
     await two.arrive(_socket(BOB))
-    redis_server.restart()  # everything Redis held is lost
+    private_redis_server.restart()  # everything Redis held is lost
     await _eventually(lambda: one.present(SESSION, listed=10), (2, [1, 2]))
     await _eventually(lambda: two.present(SESSION, listed=10), (2, [1, 2]))
 
 
 @pytest.mark.asyncio
 async def test_joining_and_leaving_while_redis_is_away_never_fails_and_is_told_later(
-    processes: list[RoomHub], redis_server: PrivateRedis
+    processes: list[RoomHub], private_redis_server: PrivateRedis
 ) -> None:
     one, two = processes
     leaving = _socket(BOB)
     await one.arrive(leaving)
     await two.arrive(_socket(ADA))
-    redis_server.stop()
+    private_redis_server.stop()
 
     assert await one.arrive(_socket(CLEO))
     assert await one.depart(leaving)
     # What this process knows, meanwhile (the other server's Ada is out of its sight).
     assert await one.present(SESSION, listed=10) == (1, [3])
 
-    redis_server.start()
+    private_redis_server.start()
     await _eventually(lambda: two.present(SESSION, listed=10), (2, [1, 3]))
 
 
 @pytest.mark.asyncio
 async def test_a_wave_of_500_joins_and_leaves_goes_through_without_an_error(
-    processes: list[RoomHub], redis_server: PrivateRedis
+    processes: list[RoomHub], private_redis_server: PrivateRedis
 ) -> None:
     hub = processes[0]
-    layer = channel_layer_for(redis_server.url)
+    layer = channel_layer_for(private_redis_server.url)
     outages = outage.count
     sockets = [_socket(Person(user_id=n, name=f"P{n}")) for n in range(1, 501)]
     channels = [await layer.new_channel() for _ in sockets]
@@ -153,7 +147,7 @@ async def test_a_wave_of_500_joins_and_leaves_goes_through_without_an_error(
             *(hub.broadcast_ephemeral(session_id=SESSION, frame="{}") for _ in sockets),
         )
         assert (await hub.present(SESSION, listed=0))[0] == 500
-        assert await _group_members(redis_server, layer) == 500
+        assert await _group_members(private_redis_server, layer) == 500
 
         # ... and all leave at once.
         await asyncio.gather(
@@ -164,7 +158,7 @@ async def test_a_wave_of_500_joins_and_leaves_goes_through_without_an_error(
             *(hub.depart(s) for s in sockets),
         )
         assert await hub.present(SESSION, listed=0) == (0, [])
-        assert await _group_members(redis_server, layer) == 0
+        assert await _group_members(private_redis_server, layer) == 0
         assert outage.count == outages  # not one command failed
         assert layer.memberships == {}
     finally:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
@@ -23,22 +23,16 @@ from cadenza.live.hub_subscriber import RoomSubscriber
 from cadenza.live.hub_wire import room_channel
 from cadenza.live.redis_pool import async_client
 from tests.live.redis_settings import channel_layer_for
-from tests.private_redis import PrivateRedis, private_redis
+from tests.private_redis import PrivateRedis
 
 pytestmark = pytest.mark.asyncio
 
 WAIT_SECONDS = 15.0
 
 
-@pytest.fixture
-def redis_server() -> Iterator[PrivateRedis]:
-    with private_redis() as server:
-        yield server
-
-
 @pytest_asyncio.fixture
-async def layer(redis_server: PrivateRedis) -> AsyncIterator[Any]:
-    layer = channel_layer_for(redis_server.url)
+async def layer(private_redis_server: PrivateRedis) -> AsyncIterator[Any]:
+    layer = channel_layer_for(private_redis_server.url)
     yield layer
     with contextlib.suppress(Exception):
         await layer.close_pools()
@@ -58,48 +52,53 @@ async def _nothing() -> None:
     return None
 
 
+REVOKED = {"type": "live.person.revoked", "session_id": 3}
+
+
+async def _revoked_through(layer: Any, group: str, receiving: asyncio.Task[Any]) -> Any:
+    """Send a removal's message to ``group`` until the receiver gets it; what it got."""
+
+    async def revoke() -> None:
+        await layer.group_send(group, REVOKED)
+
+    await _eventually(revoke, receiving.done)
+    return receiving.result()
+
+
 async def test_a_receiver_rides_out_a_redis_restart_and_its_person_group_is_joined_again(
-    layer: Any, redis_server: PrivateRedis
+    layer: Any, private_redis_server: PrivateRedis
 ) -> None:
     channel = await layer.new_channel()
     await layer.group_add("person-7", channel)
     receiving = asyncio.create_task(layer.receive(channel))
     await asyncio.sleep(0.3)  # the receiver is waiting on Redis
 
-    redis_server.restart()  # Redis forgets every group
+    private_redis_server.restart()  # Redis forgets every group
 
-    async def revoke() -> None:
-        await layer.group_send("person-7", {"type": "live.person.revoked", "session_id": 3})
-
-    await _eventually(revoke, receiving.done)
-    assert receiving.result() == {"type": "live.person.revoked", "session_id": 3}
+    assert await _revoked_through(layer, "person-7", receiving) == REVOKED
 
 
 async def test_joining_a_group_while_redis_is_away_neither_fails_nor_is_forgotten(
-    layer: Any, redis_server: PrivateRedis
+    layer: Any, private_redis_server: PrivateRedis
 ) -> None:
     channel = await layer.new_channel()
     receiving = asyncio.create_task(layer.receive(channel))
     await asyncio.sleep(0.3)
-    redis_server.stop()
+    private_redis_server.stop()
 
     await layer.group_add("person-8", channel)  # a handshake while Redis is away
 
-    redis_server.start()
+    private_redis_server.start()
 
-    async def revoke() -> None:
-        await layer.group_send("person-8", {"type": "live.person.revoked", "session_id": 4})
-
-    await _eventually(revoke, receiving.done)
-    assert receiving.result() == {"type": "live.person.revoked", "session_id": 4}
+    assert await _revoked_through(layer, "person-8", receiving) == REVOKED
 
 
 async def test_a_message_sent_while_redis_is_away_is_dropped_without_an_error(
-    layer: Any, redis_server: PrivateRedis
+    layer: Any, private_redis_server: PrivateRedis
 ) -> None:
     channel = await layer.new_channel()
     await layer.group_add("person-9", channel)
-    redis_server.stop()
+    private_redis_server.stop()
     await layer.group_send("person-9", {"type": "live.person.frame", "session_id": 1, "text": "{}"})
     await layer.group_discard("person-9", channel)
     assert layer.memberships == {}
@@ -118,9 +117,11 @@ class _Heard:
 
 
 @pytest_asyncio.fixture
-async def subscriber(redis_server: PrivateRedis) -> AsyncIterator[tuple[RoomSubscriber, _Heard]]:
+async def subscriber(
+    private_redis_server: PrivateRedis,
+) -> AsyncIterator[tuple[RoomSubscriber, _Heard]]:
     heard = _Heard()
-    client = async_client(redis_server.url)
+    client = async_client(private_redis_server.url)
     subscriber = RoomSubscriber(
         client=client, prefix="outage", receive=heard.receive, recovered=heard.recovered
     )
@@ -141,23 +142,27 @@ def _publish(server: PrivateRedis, session_id: int, text: str) -> Callable[[], A
 
 
 async def test_a_room_subscribed_while_redis_is_away_hears_its_messages_once_it_is_back(
-    subscriber: tuple[RoomSubscriber, _Heard], redis_server: PrivateRedis
+    subscriber: tuple[RoomSubscriber, _Heard], private_redis_server: PrivateRedis
 ) -> None:
     room, heard = subscriber
-    redis_server.stop()
+    private_redis_server.stop()
     await room.subscribe(5)  # a first socket's handshake while Redis is away
-    redis_server.start()
-    await _eventually(_publish(redis_server, 5, "0\n[]\nhello"), lambda: bool(heard.messages))
+    private_redis_server.start()
+    await _eventually(
+        _publish(private_redis_server, 5, "0\n[]\nhello"), lambda: bool(heard.messages)
+    )
     assert heard.messages[0] == (5, "0\n[]\nhello")
     await _eventually(_nothing, lambda: heard.recoveries >= 1)
 
 
 async def test_after_a_redis_restart_the_room_hears_again_and_the_hub_is_told_to_catch_up(
-    subscriber: tuple[RoomSubscriber, _Heard], redis_server: PrivateRedis
+    subscriber: tuple[RoomSubscriber, _Heard], private_redis_server: PrivateRedis
 ) -> None:
     room, heard = subscriber
     await room.subscribe(6)
-    redis_server.restart()
-    await _eventually(_publish(redis_server, 6, "4\n[]\nback"), lambda: bool(heard.messages))
+    private_redis_server.restart()
+    await _eventually(
+        _publish(private_redis_server, 6, "4\n[]\nback"), lambda: bool(heard.messages)
+    )
     assert heard.messages[0] == (6, "4\n[]\nback")
     await _eventually(_nothing, lambda: heard.recoveries >= 1)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
@@ -25,24 +25,20 @@ from cadenza.live.models import LiveSession
 from cadenza.live.room_connection import RoomConnection
 from tests.live.conftest import Classroom, Room
 from tests.live.redis_settings import settings_with_redis
-from tests.private_redis import PrivateRedis, private_redis
+from tests.private_redis import PrivateRedis
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 WAIT_SECONDS = 15.0
 
 
-@pytest.fixture
-def redis_server() -> Iterator[PrivateRedis]:
-    with private_redis() as server:
-        yield server
-
-
 @pytest_asyncio.fixture
-async def room_on_redis(settings: Settings, redis_server: PrivateRedis) -> AsyncIterator[Room]:
+async def room_on_redis(
+    settings: Settings, private_redis_server: PrivateRedis
+) -> AsyncIterator[Room]:
     """Room clients against this process's hub and channel layer on the private Redis."""
-    configured = settings_with_redis(redis_server.url)
-    settings.REDIS_URL = redis_server.url
+    configured = settings_with_redis(private_redis_server.url)
+    settings.REDIS_URL = private_redis_server.url
     settings.LIVE_HUB_PREFIX = f"sockets-{uuid.uuid4().hex[:8]}"
     settings.CHANNEL_LAYERS = configured.CHANNEL_LAYERS
     settings.LIVE_PRESENCE_LEASE_SECONDS = 1.0
@@ -58,21 +54,21 @@ async def room_on_redis(settings: Settings, redis_server: PrivateRedis) -> Async
 
 
 async def test_a_handshake_while_redis_is_away_is_let_in_and_a_removal_reaches_it_once_back(
-    classroom: Classroom, room_on_redis: Room, redis_server: PrivateRedis
+    classroom: Classroom, room_on_redis: Room, private_redis_server: PrivateRedis
 ) -> None:
     ada, _replay = await room_on_redis.join(classroom.ada, classroom.session)
-    redis_server.stop()
+    private_redis_server.stop()
 
     bob, replay = await room_on_redis.join(classroom.bob, classroom.session)
     assert [frame["type"] for frame in replay] == ["room.snapshot"]
 
-    redis_server.start()
+    private_redis_server.start()
     # The person's group, lost with Redis's data, is joined again: a removal's message closes
     # Bob's socket through it (the sweep would take a minute).
     layer = get_channel_layer()
     assert layer is not None
     group = person_group(classroom.bob.pk)
-    members = redis.Redis.from_url(redis_server.url)
+    members = redis.Redis.from_url(private_redis_server.url)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + WAIT_SECONDS
     try:

@@ -53,15 +53,19 @@ REDIS_ERRORS: tuple[type[BaseException], ...] = (
 ``MaxConnectionsError`` are ``ConnectionError``\\ s)."""
 
 
-def async_pool(url: str, **options: Any) -> aioredis.BlockingConnectionPool:
-    """A blocking asyncio pool for ``url``; ``options`` override ``REDIS_OPTIONS``."""
-    settings: dict[str, Any] = {
+def _pool_options(retry: Retry | AsyncRetry, options: dict[str, Any]) -> dict[str, Any]:
+    return {
         **REDIS_OPTIONS,
         "max_connections": MAX_CONNECTIONS,
         "timeout": POOL_TIMEOUT,
-        "retry": AsyncRetry(NoBackoff(), 1),
+        "retry": retry,
         **options,
     }
+
+
+def async_pool(url: str, **options: Any) -> aioredis.BlockingConnectionPool:
+    """A blocking asyncio pool for ``url``; ``options`` override ``REDIS_OPTIONS``."""
+    settings = _pool_options(AsyncRetry(NoBackoff(), 1), options)
     return aioredis.BlockingConnectionPool.from_url(url, **settings)
 
 
@@ -71,15 +75,10 @@ def async_client(url: str) -> aioredis.Redis:
 
 
 def sync_pool(url: str, **options: Any) -> redis.BlockingConnectionPool:
-    """A blocking pool for threads (the publisher after commit, huey)."""
-    settings: dict[str, Any] = {
-        **REDIS_OPTIONS,
-        "max_connections": MAX_CONNECTIONS,
-        "timeout": POOL_TIMEOUT,
-        "retry": Retry(NoBackoff(), 1),
-        **options,
-    }
-    return redis.BlockingConnectionPool.from_url(url, **settings)
+    """A blocking pool for threads (the publisher after commit)."""
+    return redis.BlockingConnectionPool.from_url(
+        url, **_pool_options(Retry(NoBackoff(), 1), options)
+    )
 
 
 class Outage:
