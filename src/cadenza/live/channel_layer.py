@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable
 from typing import Any
 
 from channels_redis.core import RedisChannelLayer
@@ -174,15 +175,14 @@ class RoomChannelLayer(RedisChannelLayer):  # type: ignore[misc]
             self._lost(error)
 
     async def group_send(self, group: str, message: dict[str, Any]) -> None:
-        try:
-            await super().group_send(group, message)
-        except REDIS_ERRORS as error:
-            self._lost(error)
-            log.info("channel layer: a message to %s dropped while Redis is away", group)
+        await self._or_drop(super().group_send(group, message), group)
 
     async def send(self, channel: str, message: dict[str, Any]) -> None:
+        await self._or_drop(super().send(channel, message), channel)
+
+    async def _or_drop(self, sending: Awaitable[None], to: str) -> None:
         try:
-            await super().send(channel, message)
+            await sending
         except REDIS_ERRORS as error:
             self._lost(error)
-            log.info("channel layer: a message to %s dropped while Redis is away", channel)
+            log.info("channel layer: a message to %s dropped while Redis is away", to)
