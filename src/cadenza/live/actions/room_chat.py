@@ -22,7 +22,7 @@ from cadenza.live.actions.room_events import (
     session_object,
     stored_retry,
 )
-from cadenza.live.events import HOSTS, AudienceMember, ChatDeleted
+from cadenza.live.events import ChatDeleted
 from cadenza.live.models import (
     BreakoutAssignment,
     BreakoutRoom,
@@ -116,10 +116,8 @@ def _post(
 
     recipient: User | None = None
     breakout: BreakoutRoom | None = None
-    audience: list[AudienceMember] = []
     if recipient_id is not None:
         recipient = _private_recipient(ctx, session, recipient_id=recipient_id, moderator=moderator)
-        audience = [ctx.user.pk, recipient.pk]
     elif breakout_id is not None:
         if not moderator:
             raise RoomForbidden("Only hosts choose a breakout room; yours is chosen for you.")
@@ -130,11 +128,14 @@ def _post(
             raise RoomRefusal("No such breakout room is open.")
     elif not moderator:
         breakout = breakout_of(session, ctx.user.pk)
+    members = None
     if breakout is not None:
         members = BreakoutAssignment.objects.filter(room=breakout).values_list("user_id", flat=True)
-        audience = [*members, HOSTS]
-        if ctx.user.pk not in audience:
-            audience.append(ctx.user.pk)
+    audience = ChatMessage.audience(
+        author_id=ctx.user.pk,
+        recipient_id=recipient.pk if recipient is not None else None,
+        breakout_members=members,
+    )
 
     # The learning record first, keyed by the client's id, so that the room's lock (taken
     # next with the number, and held to the commit) covers only the two numbered rows.

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q, QuerySet
 
+from cadenza.live.events.shapes import HOSTS
 from cadenza.live.models.sessions import LiveSession
 from cadenza.orgs.models import Organization
 
@@ -97,9 +98,9 @@ class ChatMessageQuerySet(models.QuerySet["ChatMessage"]):
         its author and its recipient only, hosts included (private is private). A message
         in a breakout room: the hosts (``moderator``) and the people of ``breakouts`` (the
         rooms whose chat the person reads: in the room, the open one they are in; in the
-        replay, every one they were in). The room's live events carry the same rule as their
-        audience (``room_chat.post_chat_message``); tests/live/test_room_event_harness.py
-        checks that the two agree."""
+        replay, every one they were in). A message's live event carries the same rule as its
+        audience (``ChatMessage.audience``); tests/live/test_room_event_harness.py checks
+        that a connected client and a fresh snapshot agree."""
         everyone = Q(recipient__isnull=True, breakout__isnull=True)
         private = Q(recipient__isnull=False) & (Q(author_id=user_id) | Q(recipient_id=user_id))
         in_breakout = Q(recipient__isnull=True, breakout__isnull=False)
@@ -135,6 +136,20 @@ class ChatMessage(models.Model):
 
     def __str__(self) -> str:
         return self.body[:60]
+
+    @staticmethod
+    def audience(
+        *, author_id: int, recipient_id: int | None, breakout_members: Iterable[int] | None
+    ) -> list[int | str]:
+        """Who receives a message's live event, by ``ChatMessageQuerySet.visible_to``'s rule:
+        a private message its two people; a breakout room's message the room's members (the
+        author included) and the hosts; anything else everyone (an empty audience)."""
+        if recipient_id is not None:
+            return [author_id, recipient_id]
+        if breakout_members is not None:
+            members: list[int | str] = [*breakout_members, HOSTS]
+            return members if author_id in members else [*members, author_id]
+        return []
 
 
 class QuestionStatus(models.TextChoices):
