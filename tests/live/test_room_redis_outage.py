@@ -166,3 +166,34 @@ async def test_after_a_redis_restart_the_room_hears_again_and_the_hub_is_told_to
     )
     assert heard.messages[0] == (6, "4\n[]\nback")
     await _eventually(_nothing, lambda: heard.recoveries >= 1)
+
+
+async def test_a_room_left_while_redis_is_away_is_not_heard_once_it_is_back(
+    subscriber: tuple[RoomSubscriber, _Heard], private_redis_server: PrivateRedis
+) -> None:
+    room, heard = subscriber
+    await room.subscribe(5)
+    await room.subscribe(6)
+    private_redis_server.stop()
+    await room.unsubscribe(6, unless=lambda: False)  # its last socket left meanwhile
+    private_redis_server.start()
+
+    async def publish_to_both() -> None:
+        # In this order on one connection: were room 6 heard, it would be heard first.
+        client = redis.Redis.from_url(private_redis_server.url)
+        try:
+            client.publish(room_channel("outage", 6), "0\n[]\nsix")
+            client.publish(room_channel("outage", 5), "0\n[]\nfive")
+        finally:
+            client.close()
+
+    # Room 5 is heard again; room 6, subscribed again for a moment by redis-py's own
+    # reconnection, soon not at all.
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + WAIT_SECONDS
+    while True:
+        heard.messages.clear()
+        await _eventually(publish_to_both, lambda: any(s == 5 for s, _text in heard.messages))
+        if {session_id for session_id, _text in heard.messages} == {5}:
+            break
+        assert loop.time() < deadline, "room 6 is still heard"

@@ -60,6 +60,7 @@ class RoomSubscriber:
         self._recovering = False
         """Subscribed again after an outage; the first confirmation tells the hub."""
         self._confirmed: set[str] = set()
+        self._unwanted: set[str] = set()
         self._telling = False
 
     async def subscribe(self, session_id: int) -> None:
@@ -116,6 +117,8 @@ class RoomSubscriber:
             try:
                 if self._away:
                     await self._subscribe_again()
+                if self._unwanted:
+                    await self._drop_unwanted()
                 message = await self._pubsub.get_message(timeout=1.0)
             except asyncio.CancelledError:
                 raise
@@ -134,12 +137,22 @@ class RoomSubscriber:
 
     async def _subscribe_again(self) -> None:
         async with self._lock:
+            # A fresh connection with the rooms wanted now: redis-py would otherwise subscribe
+            # again the rooms whose last socket left while Redis was away.
+            await self._pubsub.aclose()
             if self.wanted:
                 await self._pubsub.subscribe(*sorted(self.wanted))
                 self._recovering = True
             self._away = False
         if not self._recovering:
             outage.back("room hub subscriber")
+
+    async def _drop_unwanted(self) -> None:
+        async with self._lock:
+            channels = sorted(self._unwanted - self.wanted)
+            self._unwanted.clear()
+            if channels:
+                await self._pubsub.unsubscribe(*channels)
 
     def _tell_recovered(self) -> None:
         """Tell the hub once for all the channels confirmed again together."""
@@ -167,6 +180,10 @@ class RoomSubscriber:
                 self._recovering = False
                 outage.back("room hub subscriber")
                 self._tell_recovered()
+            if channel not in self.wanted:
+                # A room left while the connection was down, subscribed again by redis-py.
+                self._unwanted.add(channel)
+                return
             self._confirmed.add(channel)
             confirmed = self._confirmations.get(channel)
             if confirmed is not None:
