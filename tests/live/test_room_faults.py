@@ -23,6 +23,8 @@ from typing import Any
 
 import pytest
 
+from cadenza.live.presence import PresenceCounter
+from cadenza.live.redis_pool import async_client
 from tests.live.two_servers import (
     Participant,
     Server,
@@ -55,7 +57,9 @@ print(json.dumps({
 }))
 """
 
+OUTAGE_SECONDS = 2.0
 LEASE_SECONDS = "2"
+WAIT_SECONDS = 10.0
 """The servers' presence lease: a dead server's people stop counting within it."""
 
 
@@ -77,11 +81,28 @@ def _two_servers(
         CADENZA_LIVE_PRESENCE_INTERVAL="0.2",
     )
     data = seed(env, SEED)
+    data["prefix"] = env["LIVE_HUB_PREFIX"]
     servers = start_servers(env, 2, tmp_path)
     try:
         yield data, servers, redis_server
     finally:
         stop_servers(servers)
+
+
+async def _counted_in_redis(url: str, data: dict[str, Any], expected: int) -> bool:
+    """Whether Redis counts ``expected`` people in the room within WAIT_SECONDS."""
+    client = async_client(url)
+    counter = PresenceCounter(client=client, prefix=data["prefix"])
+    counter.stale = False  # this reader holds nobody
+    try:
+        deadline = time.monotonic() + WAIT_SECONDS
+        while await counter.count(data["session"]) != expected:
+            if time.monotonic() > deadline:
+                return False
+            await asyncio.sleep(0.05)
+        return True
+    finally:
+        await client.aclose()
 
 
 def _has_received(person: Participant, seq: int) -> Callable[[], bool]:
@@ -111,15 +132,21 @@ async def test_a_room_survives_a_redis_restart_and_a_killed_server(
             await person.open(doomed.port)
         await everyone_posts(on_survivor + on_doomed, "before")
 
-        # Redis restarts, its data lost; people go on writing while it is away, and a
-        # newcomer's tab (Alma's) opens on the survivor meanwhile.
+        # Redis restarts, its data lost, after OUTAGE_SECONDS away (the measured fault was a
+        # 3 s restart); people go on writing meanwhile, and a newcomer's tab (Alma's) opens
+        # on the survivor.
         redis_server.stop()
+        stopped_at = time.monotonic()
         await everyone_posts([people["ada"], people["cleo"]], "while Redis is away")
         alma = people["alma"]
         await alma.open(survivor.port)
+        await everyone_posts([people["bob"], people["dan"]], "while Redis is away")
+        await asyncio.sleep(max(0.0, OUTAGE_SECONDS - (time.monotonic() - stopped_at)))
         redis_server.start()
         await everyone_posts(on_survivor + on_doomed, "after Redis came back")
         on_survivor.append(alma)
+        # Both servers tell the restarted Redis who is with them: all seven are counted.
+        assert await _counted_in_redis(redis_server.url, data, 7)
 
         # The doomed server dies. Cleo and Dan come back on the survivor with their last
         # number; Eve does not come back.

@@ -23,7 +23,8 @@ import redis
 
 from cadenza.live.events import Person
 from cadenza.live.hub import RoomHub
-from cadenza.live.redis_pool import outage
+from cadenza.live.presence import PresenceCounter
+from cadenza.live.redis_pool import async_client, outage
 from cadenza.live.room_connection import RoomConnection
 from tests.live.redis_settings import channel_layer_for, settings_with_redis
 from tests.private_redis import PrivateRedis
@@ -179,3 +180,36 @@ def test_huey_takes_its_redis_connections_from_a_blocking_pool() -> None:
     assert huey["huey_class"] == "huey.RedisHuey"
     assert isinstance(huey["connection_pool"], redis.BlockingConnectionPool)
     assert (huey["connection_pool"].max_connections, huey["connection_pool"].timeout) == (50, 20)
+
+
+@pytest.mark.asyncio
+async def test_a_dead_processs_people_are_told_as_left_once_and_not_those_present_elsewhere(
+    private_redis_server: PrivateRedis,
+) -> None:
+    prefix = f"gone-{uuid.uuid4().hex[:8]}"
+    told: list[tuple[int, list[Person]]] = []
+    clients = [async_client(private_redis_server.url) for _ in range(2)]
+    survivor = PresenceCounter(
+        client=clients[0],
+        prefix=prefix,
+        lease_seconds=LEASE_SECONDS,
+        gone=lambda session_id, people: told.append((session_id, people)),
+    )
+    dead = PresenceCounter(client=clients[1], prefix=prefix, lease_seconds=LEASE_SECONDS)
+    try:
+        await survivor.change(session_id=SESSION, person=ADA, delta=1)
+        await dead.change(session_id=SESSION, person=BOB, delta=1)
+        await dead.change(session_id=SESSION, person=ADA, delta=1)  # Ada's other tab
+        # The dead process never renews its lease again; the survivor's keeper runs.
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + WAIT_SECONDS
+        while not told:
+            assert loop.time() < deadline, "the dead process's people were not told as left"
+            await survivor.keep_once()
+            await asyncio.sleep(0.05)
+        await survivor.keep_once()
+        assert told == [(SESSION, [BOB])]
+        assert await survivor.summary(SESSION, listed=10) == (1, [1])
+    finally:
+        for client in clients:
+            await client.aclose()

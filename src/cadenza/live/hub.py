@@ -206,11 +206,14 @@ class RoomHub:
         self, *, session_id: int, frame: str, audience: Sequence[AudienceMember] = ()
     ) -> bool:
         """Relay a frame that is not stored (presence, typing) to everyone in the room;
-        answers False when Redis is away (the frame is dropped)."""
+        answers False (the frame is dropped) while Redis is away or this process is not yet
+        subscribed again after it came back (nobody would hear the frame then)."""
         text = wire_message(seq=0, audience=audience, frame=frame)
         if not self.redis_url:
             self.receive(session_id, text)
             return True
+        if self._subscriber is not None and self._subscriber.away:
+            return False
         try:
             await self._client().publish(room_channel(self.prefix, session_id), text)
         except REDIS_ERRORS as error:

@@ -31,7 +31,7 @@ CONFIRM_SECONDS = 5.0
 then caught up from the database when the confirmation comes)."""
 
 RETRY_FIRST = 0.1
-RETRY_MAX = 1.0
+RETRY_MAX = 0.5
 
 _READ_ERRORS: tuple[type[BaseException], ...] = (*REDIS_ERRORS, RuntimeError)
 """Redis away, or (``RuntimeError``) redis-py has no connection yet: every subscribe failed."""
@@ -62,6 +62,11 @@ class RoomSubscriber:
         self._confirmed: set[str] = set()
         self._unwanted: set[str] = set()
         self._telling = False
+
+    @property
+    def away(self) -> bool:
+        """Redis is away, or back but the rooms not yet subscribed again."""
+        return self._away or self._recovering
 
     async def subscribe(self, session_id: int) -> None:
         """Subscribe to a room's channel and wait (``CONFIRM_SECONDS`` at most) until Redis
