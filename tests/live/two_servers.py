@@ -227,7 +227,7 @@ class Participant:
         def answered() -> dict[str, Any] | None:
             for frame in reversed(self.frames):
                 if frame.get("client_event_id") == cid and frame["type"] in ("ack", "error"):
-                    return frame
+                    return dict(frame)
             return None
 
         await self.wait_for(lambda: answered() is not None)
