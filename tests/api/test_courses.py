@@ -281,8 +281,8 @@ def test_a_bad_address_enrols_nobody(people: People, outline: Outline) -> None:
 
     assert response.status_code == 422
     assert response.json() == {
-        "detail": "emails: 'nope' is not a valid e-mail address.",
-        "errors": {"emails": ["'nope' is not a valid e-mail address."]},
+        "detail": "emails.1: 'nope' is not a valid e-mail address.",
+        "errors": {"emails.1": ["'nope' is not a valid e-mail address."]},
     }
     assert not Enrolment.objects.exists()
     assert User.objects.count() == users

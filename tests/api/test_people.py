@@ -151,8 +151,8 @@ def test_one_bad_address_invites_nobody(people: People, org: Organization) -> No
 
     assert response.status_code == 422
     assert response.json() == {
-        "detail": "emails: These are not e-mail addresses: not-an-address.",
-        "errors": {"emails": ["These are not e-mail addresses: not-an-address."]},
+        "detail": "emails.1: 'not-an-address' is not a valid e-mail address.",
+        "errors": {"emails.1": ["'not-an-address' is not a valid e-mail address."]},
     }
     assert (User.objects.count(), Membership.objects.count()) == before
 

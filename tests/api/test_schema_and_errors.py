@@ -93,8 +93,8 @@ def test_a_missing_field_is_named_in_the_errors(people: People) -> None:
 
     assert response.status_code == 422
     assert response.json() == {
-        "detail": "title: Field required",
-        "errors": {"title": ["Field required"]},
+        "detail": "title: This field is required.",
+        "errors": {"title": ["This field is required."]},
     }
 
 

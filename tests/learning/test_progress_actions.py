@@ -13,6 +13,7 @@ from cadenza.activity.verbs import Verb
 from cadenza.courses.models import Course, UnitKind
 from cadenza.learning.actions.progress import complete_unit, record_unit_activity, visit_unit
 from cadenza.learning.models import ProgressStatus, UnitProgress
+from cadenza.lib.errors import DomainError
 from tests.learning.conftest import CourseBuilder
 
 pytestmark = pytest.mark.django_db
@@ -245,7 +246,7 @@ def test_negative_non_finite_or_over_a_day_reports_are_refused_and_nothing_writt
 ) -> None:
     unit = build_course(units=1, kinds=(UnitKind.VIDEO,)).units[0]
 
-    with pytest.raises(ValueError, match="must be between 0 and 86400 seconds"):
+    with pytest.raises(DomainError, match="must be between 0 and 86400 seconds"):
         record_unit_activity(user=learner, unit=unit, **numbers)  # type: ignore[arg-type]
 
     assert UnitProgress.objects.count() == 0

@@ -12,6 +12,7 @@ from cadenza.accounts.models import User
 from cadenza.activity.models import Statement
 from cadenza.activity.verbs import Verb
 from cadenza.learning.models import ProgressStatus, UnitProgress
+from cadenza.lib.errors import DomainError
 from cadenza.live.actions.attendance import (
     close_open_intervals,
     compute_attendance,
@@ -269,7 +270,7 @@ def test_a_learner_may_not_correct_and_nothing_changes(live: Live) -> None:
 def test_bad_corrections_write_nothing(
     live: Live, seconds: int | None, note: str, message: str
 ) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(DomainError, match=message):
         correct_attendance(
             session=live.session,
             user=live.ada,
@@ -286,7 +287,7 @@ def test_bad_corrections_write_nothing(
 def test_a_person_of_another_organization_cannot_be_marked(live: Live) -> None:
     outsider = make_user(None)
 
-    with pytest.raises(ValueError, match="not a member"):
+    with pytest.raises(DomainError, match="not a member"):
         correct_attendance(
             session=live.session, user=outsider, attended=True, note="", by=live.host
         )

@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from pytest_django.fixtures import Settings
 
 from cadenza.accounts.models import User
+from cadenza.lib.errors import DomainError
 from cadenza.live.actions.replay import (
     ReplayNotAvailable,
     attach_recording,
@@ -105,7 +106,7 @@ def test_a_host_removes_the_recording(
 
     assert recording_of(live.session) == ("", "", None)
     assert stored_files(settings) == []
-    with pytest.raises(ValueError, match=r"^This session has no recording to remove\.$"):
+    with pytest.raises(DomainError, match=r"^This session has no recording to remove\.$"):
         remove_recording(session=live.session, by=live.host)
 
 
@@ -141,7 +142,7 @@ def test_no_recording_before_the_session_ends_nor_for_a_cancelled_session(live: 
         )
     live.session.status = SessionStatus.CANCELLED
     live.session.save()
-    with pytest.raises(ValueError, match=r"^A cancelled session has no recording\.$"):
+    with pytest.raises(DomainError, match=r"^A cancelled session has no recording\.$"):
         attach(live, url="https://media.example.org/briefing.mp4")
 
     assert recording_of(live.session) == ("", "", None)

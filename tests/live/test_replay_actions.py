@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from cadenza.activity.models import Statement
 from cadenza.activity.verbs import Verb
 from cadenza.learning.models import ProgressStatus, UnitProgress
+from cadenza.lib.errors import DomainError
 from cadenza.live.actions.attendance import (
     compute_attendance,
     correct_attendance,
@@ -154,7 +155,7 @@ def test_no_replay_before_the_session_ends(live: Live) -> None:
 
 @pytest.mark.parametrize("bad", [-1.0, float("nan"), float("inf"), 90_000.0])
 def test_impossible_numbers_write_nothing(live: Live, bad: float) -> None:
-    with pytest.raises(ValueError, match="between 0 and 86400"):
+    with pytest.raises(DomainError, match="between 0 and 86400"):
         record_replay_watching(
             session=live.session,
             user=live.ada,
@@ -217,7 +218,7 @@ def test_answering_later_is_refused_while_the_room_is_open(live: Live) -> None:
     live.session.save()
     asked = question(live)
 
-    with pytest.raises(ValueError, match="The room is open"):
+    with pytest.raises(DomainError, match="The room is open"):
         answer_question_later(question=asked, answer="Later", by=live.host, now=at(30))
 
     asked.refresh_from_db()
@@ -236,7 +237,7 @@ def test_bad_answers_write_nothing(live: Live, answer: str, status: str, message
     closed(live.session)
     asked = question(live, status=status)
 
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(DomainError, match=message):
         answer_question_later(question=asked, answer=answer, by=live.host, now=at(120))
 
     asked.refresh_from_db()

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from cadenza.api.bodies import MAX_ADDRESSES, Body, CleanText, EmailAddress, Name, PatchBody, unset
 from cadenza.api.common import (
     ERRORS,
     PersonOut,
@@ -63,23 +64,32 @@ class CourseListItemOut(CourseOut):
     learner_count: int | None = None
 
 
-class CourseIn(Schema):
-    title: str
-    slug: str = Field("", description="Made from the title when empty.")
-    summary: str = Field("", description="Markdown.")
+SLUG_PATTERN = "^[-a-zA-Z0-9_]*$"
+
+
+class CourseIn(Body):
+    title: Name = Field(max_length=200)
+    slug: str = Field(
+        "",
+        max_length=80,
+        pattern=SLUG_PATTERN,
+        description="Letters, digits, hyphens; made from the title when empty (a title "
+        "with no letter or digit then needs one: 422).",
+    )
+    summary: CleanText = Field("", description="Markdown.")
     open_enrolment: bool = False
 
 
-class CoursePatch(Schema):
+class CoursePatch(PatchBody):
     """Only the fields sent change."""
 
-    title: str | None = None
-    slug: str | None = None
-    summary: str | None = None
-    open_enrolment: bool | None = None
+    title: Name = unset(max_length=200)
+    slug: str = unset(max_length=80, pattern=SLUG_PATTERN)
+    summary: CleanText = unset(description="Markdown.")
+    open_enrolment: bool = unset()
 
 
-class PublishIn(Schema):
+class PublishIn(Body):
     published: bool
     include_contents: bool = Field(
         False, description="When publishing: also every draft module and unit inside."
@@ -131,8 +141,10 @@ class EnrolmentOut(Schema):
     enrolled_at: datetime
 
 
-class EnrolByEmailsIn(Schema):
-    emails: list[str] = Field(min_length=1, description="Addresses; all or nothing.")
+class EnrolByEmailsIn(Body):
+    emails: list[EmailAddress] = Field(
+        min_length=1, max_length=MAX_ADDRESSES, description="Addresses; all or nothing."
+    )
 
 
 class EnrolmentResultOut(Schema):
@@ -261,7 +273,7 @@ def patch_course(request: HttpRequest, org: str, course: str, payload: CoursePat
         "summary": found.summary,
         "open_enrolment": found.open_enrolment,
     }
-    data = cleaned(CourseForm(current | payload.model_dump(exclude_none=True)))
+    data = cleaned(CourseForm(current | payload.changes()))
     return course_out(edit_course(course=found, **data))
 
 

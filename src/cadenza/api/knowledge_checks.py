@@ -9,17 +9,20 @@ only once the check is closed to me (passed, or attempts used up), as on the uni
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
+from pydantic import ConfigDict, model_validator
+from pydantic_core import PydanticCustomError
 
+from cadenza.api.bodies import Body, CleanLine, StoredNumber
 from cadenza.api.common import ERRORS, html, member_context
 from cadenza.courses.models import Course, Unit, UnitKind
 from cadenza.courses.selectors import access_course, access_unit, active_enrolment
 from cadenza.learning.actions import knowledge_checks as check_actions
-from cadenza.learning.actions.knowledge_checks import GivenAnswer, InvalidAnswer
+from cadenza.learning.actions.knowledge_check_questions import MAX_CHOICES
+from cadenza.learning.actions.knowledge_checks import GivenAnswer
 from cadenza.learning.models import Attempt, QuestionKind
 from cadenza.learning.selectors.knowledge_checks import (
     CheckPage,
@@ -90,22 +93,28 @@ class CheckOut(Schema):
     questions: list[CheckQuestionOut]
 
 
-class AnswerIn(Schema):
+class AnswerIn(Body):
     """One question's answer: ``choice_ids`` for choice and true/false questions, ``number``
     for numeric ones, ``text`` for short text. An empty list, empty text or a null number
     saves "not answered"."""
 
-    choice_ids: list[int] | None = None
-    text: str | None = None
-    number: Decimal | None = None
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1})
+
+    choice_ids: list[int] | None = Field(None, max_length=MAX_CHOICES)
+    text: CleanLine | None = Field(None, max_length=500)
+    number: StoredNumber | None = None
+
+    @model_validator(mode="after")
+    def _one_field_at_least(self) -> AnswerIn:
+        if not self.model_fields_set:
+            raise PydanticCustomError("no_answer", "Send the answer: choice_ids, text or number.")
+        return self
 
     def given(self) -> GivenAnswer:
-        if not self.model_fields_set:
-            raise InvalidAnswer("No answer to this question was sent.")
         return GivenAnswer(choice_ids=self.choice_ids, text=self.text, number=self.number)
 
 
-class SubmitIn(Schema):
+class SubmitIn(Body):
     answers: dict[int, AnswerIn] = Field(
         default_factory=dict, description="Question id -> answer, saved before grading."
     )

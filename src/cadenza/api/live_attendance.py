@@ -17,9 +17,15 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Field, Router, Schema
 
+from cadenza.api.bodies import Body, CleanLine, Prose
 from cadenza.api.common import ERRORS, PersonOut, cleaned, member_context, person_out
-from cadenza.live.actions.attendance import compute_attendance, correct_attendance
-from cadenza.live.actions.replay import answer_question_later
+from cadenza.lib.errors import DomainError
+from cadenza.live.actions.attendance import (
+    MAX_NOTE_LENGTH,
+    compute_attendance,
+    correct_attendance,
+)
+from cadenza.live.actions.replay import MAX_ANSWER_LENGTH, answer_question_later
 from cadenza.live.attendance_forms import CorrectionForm
 from cadenza.live.selectors.attendance import (
     AttendanceRow,
@@ -55,12 +61,12 @@ class AttendanceOut(Schema):
     connected: bool
 
 
-class CorrectionIn(Schema):
+class CorrectionIn(Body):
     attended: bool
     minutes_present: int | None = Field(
-        None, description="Empty: keep the counted time; at most the session's length."
+        None, ge=0, description="Empty: keep the counted time; at most the session's length."
     )
-    note: str = Field("", description="Why (at most 300 characters).")
+    note: CleanLine = Field("", max_length=MAX_NOTE_LENGTH, description="Why.")
 
 
 class ChatLineOut(Schema):
@@ -111,11 +117,11 @@ class PollResultOut(Schema):
     per_person: list[PollVoterOut] | None
 
 
-class AnswerIn(Schema):
-    answer: str
+class LaterAnswerIn(Body):
+    answer: Prose = Field(max_length=MAX_ANSWER_LENGTH)
 
 
-class RecordingOut(Schema):
+class ReplayRecordingOut(Schema):
     title: str
     url: str
     duration_seconds: float | None
@@ -135,7 +141,7 @@ class ReplayOut(Schema):
 
     over: bool
     host_view: bool
-    recordings: list[RecordingOut]
+    recordings: list[ReplayRecordingOut]
     recording_note: str
     duration_seconds: float | None
     chat: list[ChatLineOut]
@@ -187,7 +193,7 @@ def correct(
 ) -> AttendanceOut:
     """Correct one person's attendance (hosts, admins), as on the attendance page: the row
     keeps who, when and why, and recounting never overwrites it. ``person``: a user id from
-    the table (404 for anyone else)."""
+    the table (404 for anyone else); more minutes than the session lasts: 400."""
     ctx = member_context(request, org)
     found = access_session_attendance(ctx, session_id=session)
     rows = attendance_report(found)
@@ -195,6 +201,9 @@ def correct(
     if row is None:
         raise Http404("This person is not in the session's attendance.")
     length = session_length_seconds(found)
+    if payload.minutes_present is not None and payload.minutes_present > length // 60:
+        # The page's form says the same as a field error; here it is the session's state.
+        raise DomainError(f"The session lasts {length // 60} minutes: at most that many.")
     form = CorrectionForm({"person": person, **payload.model_dump()}, rows=rows, length=length)
     data = cleaned(form)
     minutes = data["minutes_present"]
@@ -214,16 +223,16 @@ def replay(request: HttpRequest, org: str, session: int) -> ReplayOut:
     """The replay as I may see it (anyone who may see the session)."""
     ctx = member_context(request, org)
     page = replay_page(ctx, access_session(ctx, session_id=session))
-    recordings: list[RecordingOut] = []
+    recordings: list[ReplayRecordingOut] = []
     if page.has_file:
         url = reverse("live_recording", kwargs={"org_slug": ctx.org.slug, "session_id": session})
-        recordings.append(RecordingOut(title="Recording", url=url, duration_seconds=None))
+        recordings.append(ReplayRecordingOut(title="Recording", url=url, duration_seconds=None))
     if page.recording_url:
         recordings.append(
-            RecordingOut(title="Recording", url=page.recording_url, duration_seconds=None)
+            ReplayRecordingOut(title="Recording", url=page.recording_url, duration_seconds=None)
         )
     recordings += [
-        RecordingOut(title=r.title, url=r.url, duration_seconds=r.duration_seconds)
+        ReplayRecordingOut(title=r.title, url=r.url, duration_seconds=r.duration_seconds)
         for r in page.provider_recordings
     ]
     mine = page.my_attendance
@@ -289,7 +298,7 @@ def replay(request: HttpRequest, org: str, session: int) -> ReplayOut:
     SESSION + "/replay/questions/{question}/answer", response={200: ReplayQuestionOut, **ERRORS}
 )
 def answer_later(
-    request: HttpRequest, org: str, session: int, question: int, payload: AnswerIn
+    request: HttpRequest, org: str, session: int, question: int, payload: LaterAnswerIn
 ) -> ReplayQuestionOut:
     """Answer, after the session, a question left open (hosts, admins; 403 for others). 400
     while the room is open (answer there), for an empty answer or one already given."""

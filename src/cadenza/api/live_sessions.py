@@ -11,15 +11,17 @@ zone, as on the page.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, P, QueryEx, Router, Schema, Status
 from pydantic import AwareDatetime
 
+from cadenza.api.bodies import Body, CleanText, Name, PatchBody, unset
 from cadenza.api.common import ERRORS, PersonOut, cleaned, html, member_context, person_out
 from cadenza.courses.selectors import access_course
+from cadenza.lib.errors import DomainError
 from cadenza.live.actions.scheduling import (
     cancel_session,
     edit_live_session,
@@ -47,6 +49,8 @@ from cadenza.live.selectors.sessions import access_session
 router = Router(tags=["live sessions"])
 
 SESSION = "/orgs/{org}/live-sessions/{session}"
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2999, 12, 31, tzinfo=UTC)
 
 
 class LiveSessionOut(Schema):
@@ -84,42 +88,53 @@ class ScheduledOut(Schema):
     sessions: list[LiveSessionOut]
 
 
-class SessionTimeIn(Schema):
+Duration = Annotated[int, Field(ge=5, le=720, description="Minutes, 5 to 720.")]
+Capacity = Annotated[int, Field(ge=1, le=100_000)]
+Lobby = Annotated[int, Field(ge=0, le=120, description="Minutes before the start, 0 to 120.")]
+Hosts = Annotated[
+    list[int],
+    Field(
+        min_length=1,
+        max_length=50,
+        description="User ids of instructors, TAs or admins; the first is the organizer.",
+    ),
+]
+
+
+class SessionTimeIn(Body):
     starts_at: AwareDatetime = Field(description="ISO 8601 with its offset, e.g. ...Z.")
-    duration_minutes: int = Field(60, description="5 to 720.")
+    duration_minutes: Duration = 60
 
 
 class SessionIn(SessionTimeIn):
-    title: str
-    agenda: str = Field("", description="Markdown.")
-    hosts: list[int] | None = Field(
-        None,
-        description="User ids of instructors, TAs or admins; the first is the organizer. "
-        "Not given: me.",
-    )
+    title: Name = Field(max_length=200)
+    agenda: CleanText = Field("", description="Markdown.")
+    hosts: Hosts = unset(description="Not given: me.")
     format: SessionFormat = SessionFormat.CLASS
-    provider: VideoProvider | None = Field(None, description="Not given: the org's default.")
-    capacity: int | None = Field(None, description="Empty: no limit.")
-    lobby_minutes: int = Field(10, description="The lobby opens 0 to 120 minutes before.")
+    provider: VideoProvider = unset(description="Not given: the org's default.")
+    capacity: Capacity | None = unset(description="Empty: no limit.")
+    lobby_minutes: Lobby = 10
     private_chat: PrivateChat = PrivateChat.HOSTS
-    weekly_occurrences: int = Field(1, description="1: one session; 2 to 52: a weekly series.")
+    weekly_occurrences: int = Field(
+        1, ge=1, le=52, description="1: one session; 2 to 52: a weekly series."
+    )
 
 
-class SessionPatch(Schema):
+class SessionPatch(PatchBody):
     """Only the fields sent change (``capacity: null`` removes the limit). With
     ``whole_series`` the title, agenda, hosts and settings go to every scheduled occurrence;
     a new time is this occurrence's only."""
 
-    title: str | None = None
-    agenda: str | None = None
-    starts_at: AwareDatetime | None = None
-    duration_minutes: int | None = None
-    hosts: list[int] | None = None
-    format: SessionFormat | None = None
-    provider: VideoProvider | None = None
-    capacity: int | None = None
-    lobby_minutes: int | None = None
-    private_chat: PrivateChat | None = None
+    title: Name = unset(max_length=200)
+    agenda: CleanText = unset()
+    starts_at: AwareDatetime = unset()
+    duration_minutes: Duration = unset()
+    hosts: Hosts = unset()
+    format: SessionFormat = unset()
+    provider: VideoProvider = unset()
+    capacity: Capacity | None = None
+    lobby_minutes: Lobby = unset()
+    private_chat: PrivateChat = unset()
     whole_series: bool = False
 
 
@@ -159,6 +174,8 @@ def _one(session: LiveSession, viewer_id: int) -> LiveSessionOut:
 
 def _time_fields(starts_at: datetime, duration_minutes: int) -> dict[str, Any]:
     """The page form's date, start time and duration for a moment, in UTC."""
+    if not EARLIEST <= starts_at <= LATEST:
+        raise DomainError("Schedule a session between the years 2000 and 2999.")
     start = starts_at.astimezone(UTC)
     return {
         "date": start.date().isoformat(),
@@ -258,9 +275,7 @@ def edit(request: HttpRequest, org: str, session: int, payload: SessionPatch) ->
         "lobby_minutes": found.lobby_minutes,
         "private_chat": found.private_chat,
     }
-    values = current | payload.model_dump(exclude_unset=True)
-    for name in ("starts_at", "duration_minutes"):
-        values[name] = values[name] if values[name] is not None else current[name]
+    values = current | payload.changes()
     form = EditSessionForm(
         _form_data(values), org=ctx.org, by=ctx.user, time_zone="UTC", session=found
     )

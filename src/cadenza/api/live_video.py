@@ -17,7 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
+from cadenza.api.bodies import Body, HttpsAddress
 from cadenza.api.common import ERRORS, member_context
+from cadenza.learning.actions.progress import MAX_REPORTED_SECONDS
 from cadenza.live.actions.replay import attach_recording, remove_recording
 from cadenza.live.models import LiveSession
 from cadenza.live.providers import ProviderError
@@ -31,10 +33,14 @@ router = Router(tags=["live video and recording"])
 SESSION = "/orgs/{org}/live-sessions/{session}"
 
 
-class RecordingIn(Schema):
-    url: str = Field(description="The recording's https:// address.")
+class RecordingIn(Body):
+    url: HttpsAddress = Field(description="The recording's https:// address.")
     duration_seconds: float | None = Field(
-        None, description="Its length, against which replay watching is measured."
+        None,
+        gt=0,
+        le=MAX_REPORTED_SECONDS,
+        allow_inf_nan=False,
+        description="Its length, against which replay watching is measured.",
     )
 
 

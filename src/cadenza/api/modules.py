@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpRequest
+from ninja import Body as BodyParam
 from ninja import Field, Router, Schema, Status
 
+from cadenza.api.bodies import Body, CleanText, Name, PatchBody, unset
 from cadenza.api.common import ERRORS, authoring_context, cleaned
 from cadenza.api.unit_schemas import UPLOADS_NOTE, DirectionIn, UnitIn, UnitOut, unit_out
 from cadenza.courses.actions import (
@@ -36,19 +38,19 @@ class ModuleOut(Schema):
     published_at: datetime | None
 
 
-class ModuleIn(Schema):
-    title: str
-    summary: str = Field("", description="Markdown.")
+class ModuleIn(Body):
+    title: Name = Field(max_length=200)
+    summary: CleanText = Field("", description="Markdown.")
 
 
-class ModulePatch(Schema):
+class ModulePatch(PatchBody):
     """Only the fields sent change."""
 
-    title: str | None = None
-    summary: str | None = None
+    title: Name = unset(max_length=200)
+    summary: CleanText = unset(description="Markdown.")
 
 
-class ModulePublishIn(Schema):
+class ModulePublishIn(Body):
     published: bool
     include_units: bool = Field(False, description="When publishing: also its draft units.")
 
@@ -86,13 +88,8 @@ def patch_module(
 ) -> ModuleOut:
     """Rename a module or change its summary."""
     found = _module(request, org, course, module)
-    return _module_out(
-        edit_module(
-            module=found,
-            title=found.title if payload.title is None else payload.title,
-            summary=found.summary if payload.summary is None else payload.summary,
-        )
-    )
+    fields = {"title": found.title, "summary": found.summary} | payload.changes()
+    return _module_out(edit_module(module=found, **fields))
 
 
 @router.delete(MODULE, response={204: None, **ERRORS})
@@ -126,9 +123,10 @@ def publish_module(
 
 @router.post(MODULE + "/units", response={201: UnitOut, **ERRORS}, description=UPLOADS_NOTE.strip())
 def create_unit(
-    request: HttpRequest, org: str, course: str, module: int, payload: UnitIn
+    request: HttpRequest, org: str, course: str, module: int, payload: BodyParam[UnitIn]
 ) -> Status[UnitOut]:
-    """Add a draft reading, video (by address) or knowledge check at the end of a module."""
+    """Add a draft reading, video (by address) or knowledge check at the end of a module
+    (a downloadable resource needs a file: the page)."""
     found = _module(request, org, course, module)
     form = UNIT_FORMS[payload.kind](payload.model_dump(exclude={"kind"}))
     data = cleaned(form)

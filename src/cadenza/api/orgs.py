@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from cadenza.api.bodies import MAX_ADDRESSES, Body, EmailAddress
 from cadenza.api.common import ERRORS, PersonOut, member_context, person_out, signed_in
 from cadenza.orgs.actions import change_role, invite_people, remove_member
 from cadenza.orgs.models import Membership, Role
@@ -37,8 +38,10 @@ class MemberOut(Schema):
     joined_at: datetime
 
 
-class InviteIn(Schema):
-    emails: list[str] = Field(min_length=1, description="Addresses; all or nothing.")
+class InviteIn(Body):
+    emails: list[EmailAddress] = Field(
+        min_length=1, max_length=MAX_ADDRESSES, description="Addresses; all or nothing."
+    )
     role: Role = Role.LEARNER
 
 
@@ -51,7 +54,7 @@ class InvitationOut(Schema):
     already_members: list[str]
 
 
-class RoleIn(Schema):
+class RoleIn(Body):
     role: Role
 
 
@@ -101,9 +104,7 @@ def invite(request: HttpRequest, org: str, payload: InviteIn) -> InvitationOut:
         raise ValidationError(
             {"emails": [f"These are not e-mail addresses: {', '.join(result.invalid)}."]}
         )
-    return InvitationOut(
-        added=result.added, already_members=result.already_members
-    )
+    return InvitationOut(added=result.added, already_members=result.already_members)
 
 
 @router.patch("/orgs/{org}/people/{membership}", response={200: MemberOut, **ERRORS})

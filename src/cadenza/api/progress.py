@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
+from cadenza.api.bodies import Body
 from cadenza.api.common import ERRORS, PersonOut, member_context, person_out
 from cadenza.courses.models import Course, Unit
 from cadenza.courses.selectors import access_course, access_unit
@@ -42,7 +43,7 @@ def _seconds(description: str, *, required: bool = False) -> Any:
     )
 
 
-class ProgressReportIn(Schema):
+class ProgressReportIn(Body):
     """A report from the unit as it is used, every few seconds: a report counts at most a
     minute of time, and watched time never grows faster than the clock."""
 

@@ -5,11 +5,12 @@ an accepted answer ...) are the actions'; a broken one is refused with 400."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from cadenza.api.bodies import Body, CleanText, Name, PatchBody, Prose, StoredNumber, unset
 from cadenza.api.common import ERRORS, member_context
 from cadenza.api.knowledge_checks import find_check
 from cadenza.api.unit_schemas import DirectionIn
@@ -33,8 +34,8 @@ QUESTIONS = "/orgs/{org}/courses/{course}/units/{unit}/questions"
 QUESTION = QUESTIONS + "/{question}"
 
 
-class ChoiceIn(Schema):
-    text: str
+class ChoiceIn(Body):
+    text: Name = Field(max_length=500)
     correct: bool = False
 
 
@@ -59,29 +60,36 @@ class QuestionOut(Schema):
     correct_answer: str
 
 
-class QuestionIn(Schema):
+Number = StoredNumber
+Tolerance = StoredNumber
+"""Not negative: the action refuses a negative tolerance (400)."""
+
+AcceptedAnswer = Annotated[Name, Field(max_length=500)]
+
+
+class QuestionIn(Body):
     """``choices`` for single/multiple choice (true/false: the correct one of "True" and
     "False" is enough), ``numeric_answer`` and ``numeric_tolerance`` for numeric questions,
     ``accepted_answers`` (case ignored) for short text."""
 
     kind: QuestionKind
-    prompt: str = Field(description="Markdown.")
-    explanation: str = Field("", description="Markdown, shown after submitting.")
+    prompt: Prose = Field(description="Markdown.")
+    explanation: CleanText = Field("", description="Markdown, shown after submitting.")
     choices: list[ChoiceIn] = Field(default_factory=list, max_length=MAX_CHOICES)
-    numeric_answer: Decimal | None = None
-    numeric_tolerance: Decimal = Decimal(0)
-    accepted_answers: list[str] = Field(default_factory=list)
+    numeric_answer: Number | None = None
+    numeric_tolerance: Tolerance = Decimal(0)
+    accepted_answers: list[AcceptedAnswer] = Field(default_factory=list, max_length=50)
 
 
-class QuestionPatch(Schema):
+class QuestionPatch(PatchBody):
     """Only the fields sent change; the kind stays. ``choices`` replace all the choices."""
 
-    prompt: str | None = None
-    explanation: str | None = None
-    choices: list[ChoiceIn] | None = Field(None, max_length=MAX_CHOICES)
-    numeric_answer: Decimal | None = None
-    numeric_tolerance: Decimal | None = None
-    accepted_answers: list[str] | None = None
+    prompt: Prose = unset(description="Markdown.")
+    explanation: CleanText = unset(description="Markdown.")
+    choices: list[ChoiceIn] = unset(max_length=MAX_CHOICES)
+    numeric_answer: Number | None = None
+    numeric_tolerance: Tolerance = unset()
+    accepted_answers: list[AcceptedAnswer] = unset(max_length=50)
 
 
 def _question_out(question: Question, correct_answer: str) -> QuestionOut:
@@ -133,11 +141,9 @@ def _answer_fields(question: Question, patch: QuestionPatch) -> dict[str, Any]:
         "numeric_tolerance": question.numeric_tolerance,
         "accepted_answers": list(question.accepted_answers),
     }
-    sent = patch.model_dump(exclude_unset=True)
-    if patch.choices is not None:
+    sent = patch.changes()
+    if "choices" in sent:
         sent["choices"] = [(c.text, c.correct) for c in patch.choices]
-    if sent.get("numeric_tolerance") is None:
-        sent.pop("numeric_tolerance", None)
     return current | sent
 
 

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
+from cadenza.api.bodies import (
+    Body,
+    CleanText,
+    HttpsAddress,
+    Name,
+    PatchBody,
+    Prose,
+    kinds_of,
+    unset,
+)
 from cadenza.courses.models import Unit, UnitKind
-
-JsonUnitKind = Literal["reading", "video", "knowledge_check"]
-"""The kinds made through the API; a downloadable resource needs a file upload (the page)."""
 
 UPLOADS_NOTE = (
     " Files (a video file, a downloadable resource) are uploaded on the course builder's "
@@ -39,30 +46,55 @@ class UnitOut(Schema):
     max_attempts: int | None
 
 
-class UnitIn(Schema):
-    kind: JsonUnitKind
-    title: str
-    body: str = Field("", description="Markdown: the reading (required), or notes.")
-    estimated_minutes: int = 5
-    video_url: str = Field("", description="Video: an https:// address (required).")
-    video_duration_seconds: float | None = Field(None, description="Video: its length.")
-    pass_mark_percent: int = Field(70, description="Knowledge check: the pass mark, 0-100.")
-    max_attempts: int | None = Field(None, description="Knowledge check: None for unlimited.")
+Minutes = Annotated[int, Field(ge=1, le=1000)]
+Seconds = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+PassMark = Annotated[int, Field(ge=0, le=100, description="The pass mark, 0-100 %.")]
+Attempts = Annotated[int, Field(ge=1, le=100)]
 
 
-class UnitPatch(Schema):
-    """Only the fields sent change (``max_attempts: null`` makes attempts unlimited)."""
-
-    title: str | None = None
-    body: str | None = None
-    estimated_minutes: int | None = None
-    video_url: str | None = None
-    video_duration_seconds: float | None = None
-    pass_mark_percent: int | None = None
-    max_attempts: int | None = None
+class _NewUnit(Body):
+    title: Name = Field(max_length=200)
+    estimated_minutes: Minutes = 5
 
 
-class DirectionIn(Schema):
+class ReadingIn(_NewUnit):
+    kind: Literal["reading"]
+    body: Prose = Field(description="Markdown: the reading.")
+
+
+class VideoIn(_NewUnit):
+    kind: Literal["video"]
+    body: CleanText = Field("", description="Markdown: notes.")
+    video_url: HttpsAddress
+    video_duration_seconds: Seconds | None = unset(description="Its length.")
+
+
+class KnowledgeCheckIn(_NewUnit):
+    kind: Literal["knowledge_check"]
+    body: CleanText = Field("", description="Markdown: instructions.")
+    pass_mark_percent: PassMark = 70
+    max_attempts: Attempts | None = unset(description="None: unlimited.")
+
+
+UnitIn = Annotated[ReadingIn | VideoIn | KnowledgeCheckIn, Field(discriminator="kind")]
+kinds_of(ReadingIn, VideoIn, KnowledgeCheckIn)
+"""A new unit, by its ``kind``: each kind takes its own fields."""
+
+
+class UnitPatch(PatchBody):
+    """Only the fields sent change (``max_attempts: null`` makes attempts unlimited); a
+    field of another kind of unit is ignored. A reading's text may not be emptied (422)."""
+
+    title: Name = unset(max_length=200)
+    body: CleanText = unset(description="Markdown.")
+    estimated_minutes: Minutes = unset()
+    video_url: HttpsAddress = unset()
+    video_duration_seconds: Seconds | None = None
+    pass_mark_percent: PassMark = unset()
+    max_attempts: Attempts | None = None
+
+
+class DirectionIn(Body):
     direction: Literal["up", "down"]
 
 

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 
+from cadenza.api.bodies import Body, PatchBody, unset
 from cadenza.api.common import ERRORS, authoring_context, cleaned, html, member_context
 from cadenza.api.unit_schemas import UPLOADS_NOTE, UnitOut, UnitPatch, unit_out
 from cadenza.courses.actions import (
@@ -27,6 +28,7 @@ from cadenza.courses.selectors import access_course, access_module, access_unit
 from cadenza.learning.actions.progress import visit_unit, watched_percent
 from cadenza.learning.models import ProgressStatus, UnitProgress
 from cadenza.learning.selectors.progress import records_progress, unit_navigation
+from cadenza.lib.errors import DomainError
 
 router = Router(tags=["units"])
 
@@ -86,15 +88,15 @@ class UnitContentOut(Schema):
     navigation: NavigationOut
 
 
-class UnitMoveIn(Schema):
+class UnitMoveIn(PatchBody):
     """``direction`` moves within the module; ``module`` (an id) moves to the end of another
     module of the course."""
 
-    direction: Literal["up", "down"] | None = None
-    module: int | None = None
+    direction: Literal["up", "down"] = unset()
+    module: int = unset(description="A module's id.")
 
 
-class UnitPublishIn(Schema):
+class UnitPublishIn(Body):
     published: bool = Field(description="Learners see a unit once its module and course are too.")
 
 
@@ -180,9 +182,7 @@ def patch_unit(
     request: HttpRequest, org: str, course: str, unit: int, payload: UnitPatch
 ) -> UnitOut:
     found = _authored_unit(request, org, course, unit)
-    form = UNIT_FORMS[found.kind](
-        initial_for(found) | payload.model_dump(exclude_unset=True), unit=found
-    )
+    form = UNIT_FORMS[found.kind](initial_for(found) | payload.changes(), unit=found)
     data = cleaned(form)
     return unit_out(
         edit_unit(
@@ -207,12 +207,15 @@ def move(request: HttpRequest, org: str, course: str, unit: int, payload: UnitMo
     """Move a unit up or down in its module, or to the end of another module (authors)."""
     ctx, found_course = authoring_context(request, org, course)
     found = access_unit(ctx, course=found_course, unit_id=unit)
-    if payload.direction is not None:
-        return unit_out(move_unit(unit=found, direction=payload.direction))
-    if payload.module is not None:
-        target = access_module(ctx, course=found_course, module_id=payload.module)
+    where = payload.changes()
+    if "direction" in where and "module" in where:
+        raise DomainError("Say one place to move the unit: a direction or a module.")
+    if "direction" in where:
+        return unit_out(move_unit(unit=found, direction=where["direction"]))
+    if "module" in where:
+        target = access_module(ctx, course=found_course, module_id=where["module"])
         return unit_out(move_unit_to_module(unit=found, module=target))
-    raise ValueError("Say where to move the unit: a direction (up or down) or a module.")
+    raise DomainError("Say where to move the unit: a direction (up or down) or a module.")
 
 
 @router.post(UNIT + "/publish", response={200: UnitOut, **ERRORS})

@@ -19,6 +19,7 @@ from django.db.models import Max
 from cadenza.courses.models import Unit, UnitKind
 from cadenza.learning.models import Choice, Question, QuestionKind
 from cadenza.learning.selectors.knowledge_checks import CHOICE_KINDS
+from cadenza.lib.errors import DomainError
 
 ONE_CORRECT_KINDS = frozenset({QuestionKind.SINGLE_CHOICE, QuestionKind.TRUE_FALSE})
 TRUE_FALSE_TEXTS = ("True", "False")
@@ -28,7 +29,7 @@ TRUE_FALSE_TEXTS = ("True", "False")
 MAX_CHOICES = 6
 
 
-class KnowledgeCheckError(ValueError):
+class KnowledgeCheckError(DomainError):
     """A refused knowledge-check change; the message is shown to the person as it is."""
 
 

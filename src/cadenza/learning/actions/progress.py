@@ -22,6 +22,7 @@ from cadenza.activity.actions import LearningObject, record
 from cadenza.activity.verbs import Verb
 from cadenza.courses.models import Unit, UnitKind
 from cadenza.learning.models import ProgressStatus, UnitProgress
+from cadenza.lib.errors import DomainError
 
 MAX_ACTIVE_SECONDS_PER_REPORT = 60.0
 """A report covers at most a minute: the page reports every few seconds while in use."""
@@ -92,7 +93,7 @@ def _check_seconds(name: str, value: float | None) -> None:
     if value is None:
         return
     if not math.isfinite(value) or not 0 <= value <= MAX_REPORTED_SECONDS:
-        raise ValueError(f"{name} must be between 0 and {int(MAX_REPORTED_SECONDS)} seconds.")
+        raise DomainError(f"{name} must be between 0 and {int(MAX_REPORTED_SECONDS)} seconds.")
 
 
 def video_duration(unit: Unit, reported: float | None) -> float | None:
@@ -130,7 +131,7 @@ def record_unit_activity(
     clock since the previous report (plus 5 s for network delay), nor 60 s: a seek to the
     end, or a forged report, does not count as watching. When watched time reaches 90 % of
     the video's length the unit is completed. A number that is negative, not finite or over
-    a day raises ``ValueError`` and nothing is written.
+    a day raises ``DomainError`` and nothing is written.
     """
     for name, value in (
         ("active_seconds", active_seconds),
@@ -185,7 +186,7 @@ def _record_milestones(
             )
 
 
-class CompletionNotAllowed(ValueError):
+class CompletionNotAllowed(DomainError):
     """The learner asked to complete a unit that completes only by what they do in it."""
 
 

@@ -44,6 +44,7 @@ from cadenza.learning.selectors.progress import (
     unit_navigation,
     unit_to_continue,
 )
+from cadenza.lib.errors import DomainError
 from cadenza.lib.ranged_file import ranged_file_response
 from cadenza.orgs.selectors import OrgContext, access_org
 
@@ -197,7 +198,7 @@ def record_progress(
             played_seconds=numbers["played_seconds"],
             duration_seconds=numbers["duration_seconds"],
         )
-    except ValueError as bad_number:
+    except DomainError as bad_number:
         return _bad_request(str(bad_number))
     duration = video_duration(unit, numbers["duration_seconds"])
     return JsonResponse(

@@ -39,6 +39,7 @@ from cadenza.activity.actions import LearningObject, record
 from cadenza.activity.models import Statement
 from cadenza.activity.verbs import Verb
 from cadenza.learning.actions.progress import complete_unit, unit_object
+from cadenza.lib.errors import DomainError
 from cadenza.live.models import Attendance, LiveSession, PresenceInterval
 from cadenza.live.selectors.attendance import (
     counted_attendance,
@@ -230,18 +231,18 @@ def correct_attendance(
     The row keeps who corrected (``corrected_by``), when (``updated_at``) and why (``note``);
     recounting never overwrites it. ``seconds_present`` None keeps the counted seconds.
     Raises ``PermissionDenied`` for anyone but the session's hosts and the org's admins, and
-    ``ValueError`` for a person outside the organization, seconds outside the session's
+    ``DomainError`` for a person outside the organization, seconds outside the session's
     length or a note over 300 characters; nothing is written then.
     """
     if not may_manage_attendance(session=session, user=by):
         raise PermissionDenied("Only the session's hosts and the organization's admins may.")
     if not Membership.objects.filter(org_id=session.org_id, user=user).exists():
-        raise ValueError("This person is not a member of the organization.")
+        raise DomainError("This person is not a member of the organization.")
     length = session_length_seconds(session)
     if seconds_present is not None and not 0 <= seconds_present <= length:
-        raise ValueError(f"Seconds present must be between 0 and {length}.")
+        raise DomainError(f"Seconds present must be between 0 and {length}.")
     if len(note) > MAX_NOTE_LENGTH:
-        raise ValueError(f"The note must be at most {MAX_NOTE_LENGTH} characters.")
+        raise DomainError(f"The note must be at most {MAX_NOTE_LENGTH} characters.")
     now = now or timezone.now()
     row = Attendance.objects.select_for_update().filter(session=session, user=user).first()
     if seconds_present is None:

@@ -31,6 +31,7 @@ from cadenza.learning.actions.progress import (
     MAX_REPORTED_SECONDS,
     PLAYED_SLACK_SECONDS,
 )
+from cadenza.lib.errors import DomainError
 from cadenza.live.actions.attendance import record_attended, session_object
 from cadenza.live.models import (
     Attendance,
@@ -49,7 +50,7 @@ MAX_RECORDING_URL_LENGTH = 200
 """The length of ``LiveSession.recording_url`` (a ``URLField``'s default)."""
 
 
-class ReplayNotAvailable(ValueError):
+class ReplayNotAvailable(DomainError):
     """The session has not ended yet: there is no replay to watch."""
 
 
@@ -57,7 +58,7 @@ def _check_seconds(name: str, value: float | None) -> None:
     if value is None:
         return
     if not math.isfinite(value) or not 0 <= value <= MAX_REPORTED_SECONDS:
-        raise ValueError(f"{name} must be between 0 and {int(MAX_REPORTED_SECONDS)} seconds.")
+        raise DomainError(f"{name} must be between 0 and {int(MAX_REPORTED_SECONDS)} seconds.")
 
 
 @transaction.atomic
@@ -73,7 +74,7 @@ def record_replay_watching(
     """Add one report from the replay's player (see the module's docstring).
 
     ``duration_seconds`` (what the player measured) is used only when the session does not
-    know its recording's length. Raises ``ValueError`` for a number that is negative, not
+    know its recording's length. Raises ``DomainError`` for a number that is negative, not
     finite or over a day, and ``ReplayNotAvailable`` before the session ends; nothing is
     written then. While the recording's length is unknown, watching is kept but completes
     nothing. The first report records "experienced"
@@ -149,7 +150,7 @@ def answer_question_later(
 
     After the room closed no room event is needed: the replay page reads the row. While the
     room is open, answers go through the room (its own action and event), so this raises
-    ``ValueError``; it also does for an empty or over-long answer and a question already
+    ``DomainError``; it also does for an empty or over-long answer and a question already
     answered or dismissed. ``PermissionDenied`` for anyone but the session's hosts and the
     organization's admins. Nothing is written when it raises.
     """
@@ -158,15 +159,15 @@ def answer_question_later(
         raise PermissionDenied("Only the session's hosts and the organization's admins answer.")
     now = now or timezone.now()
     if room_is_open(session, now=now):
-        raise ValueError("The room is open: answer the question in the room.")
+        raise DomainError("The room is open: answer the question in the room.")
     text = answer.strip()
     if not text:
-        raise ValueError("The answer is empty.")
+        raise DomainError("The answer is empty.")
     if len(text) > MAX_ANSWER_LENGTH:
-        raise ValueError(f"The answer must be at most {MAX_ANSWER_LENGTH} characters.")
+        raise DomainError(f"The answer must be at most {MAX_ANSWER_LENGTH} characters.")
     locked = RoomQuestion.objects.select_for_update().get(pk=question.pk)
     if locked.status != QuestionStatus.OPEN:
-        raise ValueError("This question is already answered or dismissed.")
+        raise DomainError("This question is already answered or dismissed.")
     locked.answer = text
     locked.status = QuestionStatus.ANSWERED
     locked.answered_by = by
@@ -269,7 +270,7 @@ def attach_recording(
     player's measured length is used. People's replay progress is kept on replacement.
 
     Raises ``PermissionDenied`` for anyone but the session's hosts and the organization's
-    admins, ``ReplayNotAvailable`` before the end, ``ValueError`` for a cancelled session and
+    admins, ``ReplayNotAvailable`` before the end, ``DomainError`` for a cancelled session and
     ``ValidationError`` (by field: ``file``, ``url``, ``duration_seconds``; no field when
     both or neither are given) for bad input. Nothing is written when it raises.
     """
@@ -279,7 +280,7 @@ def attach_recording(
         )
     now = now or timezone.now()
     if session.status == SessionStatus.CANCELLED:
-        raise ValueError("A cancelled session has no recording.")
+        raise DomainError("A cancelled session has no recording.")
     if not is_over(session, now=now):
         raise ReplayNotAvailable("Attach the recording once the session has ended.")
     if file is not None and url.strip():
@@ -299,7 +300,7 @@ def remove_recording(*, session: LiveSession, by: User) -> LiveSession:
     replay then lists the provider's recordings, if any, or says there is none. The file is
     deleted from storage after commit. Allowed at any time, so a wrong file can always be
     taken down. ``PermissionDenied`` for anyone but the session's hosts and the organization's
-    admins; ``ValueError`` when there is nothing to remove (nothing is written then)."""
+    admins; ``DomainError`` when there is nothing to remove (nothing is written then)."""
     if not may_manage_attendance(session=session, user=by):
         raise PermissionDenied(
             "Only the session's hosts and the organization's admins remove its recording."
@@ -307,5 +308,5 @@ def remove_recording(*, session: LiveSession, by: User) -> LiveSession:
     locked = LiveSession.objects.select_for_update().get(pk=session.pk)
     old_file = locked.recording_file.name or ""
     if not old_file and not locked.recording_url:
-        raise ValueError("This session has no recording to remove.")
+        raise DomainError("This session has no recording to remove.")
     return _store_recording(locked, checked=None, url="", duration=None)

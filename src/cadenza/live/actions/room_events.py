@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from cadenza.accounts.models import User
 from cadenza.activity.actions import LearningObject
+from cadenza.lib.errors import DomainError
 from cadenza.live.events import AudienceMember, RoomFrame
 from cadenza.live.events.commands import MAX_CLIENT_EVENT_ID
 from cadenza.live.hub_wire import publish_event
@@ -42,7 +43,7 @@ from cadenza.live.selectors.room import is_moderator, is_restricted
 from cadenza.orgs.selectors import OrgContext
 
 
-class RoomRefusal(ValueError):
+class RoomRefusal(DomainError):
     """The room's state does not allow this write (chat locked, poll closed ...)."""
 
 

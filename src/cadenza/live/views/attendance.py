@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cadenza.accounts.models import User
 from cadenza.lib.csv_safe import csv_text
+from cadenza.lib.errors import DomainError
 from cadenza.live.actions.attendance import compute_attendance, correct_attendance
 from cadenza.live.attendance_forms import CorrectionForm
 from cadenza.live.models import LiveSession
@@ -56,7 +57,7 @@ def attendance(request: HttpRequest, org_slug: str, session_id: int) -> HttpResp
                     note=form.cleaned_data["note"],
                     by=ctx.user,
                 )
-            except (ValueError, PermissionDenied) as refused:
+            except (DomainError, PermissionDenied) as refused:
                 form.add_error(None, str(refused))
             else:
                 messages.success(request, f"Attendance of {person.name} is corrected.")

@@ -22,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from cadenza.accounts.models import User
+from cadenza.lib.errors import DomainError
 from cadenza.lib.ranged_file import ranged_file_response
 from cadenza.live.actions.replay import (
     answer_question_later,
@@ -143,7 +144,7 @@ def replay_progress(request: HttpRequest, org_slug: str, session_id: int) -> Jso
             position_seconds=numbers["position_seconds"],
             duration_seconds=numbers["duration_seconds"],
         )
-    except ValueError as refused:
+    except DomainError as refused:
         return JsonResponse({"detail": str(refused)}, status=400)
     duration = replay_duration(session, numbers["duration_seconds"])
     attended = (
@@ -202,7 +203,7 @@ def answer_later(
     question = access_session_question(ctx, session=session, question_id=question_id)
     try:
         answer_question_later(question=question, answer=request.POST.get("answer", ""), by=ctx.user)
-    except ValueError as refused:
+    except DomainError as refused:
         page = replay_page(ctx, session)
         return _render(request, ctx, page, status=400, answer_errors={question.pk: str(refused)})
     messages.success(request, "The answer is saved on the replay.")
@@ -227,7 +228,7 @@ def recording_edit(request: HttpRequest, org_slug: str, session_id: int) -> Http
         form.full_clean()  # an empty form, bound so that the refusal can be added to it
         try:
             remove_recording(session=session, by=ctx.user)
-        except ValueError as refused:
+        except DomainError as refused:
             form.add_error(None, str(refused))
         else:
             messages.success(request, "The recording is removed from the replay.")
@@ -245,7 +246,7 @@ def recording_edit(request: HttpRequest, org_slug: str, session_id: int) -> Http
                 )
             except ValidationError as refused:
                 form.add_error(None, refused)
-            except ValueError as refused:
+            except DomainError as refused:
                 form.add_error(None, str(refused))
             else:
                 messages.success(request, "The recording is attached to the replay.")
