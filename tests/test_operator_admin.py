@@ -31,6 +31,9 @@ def test_operator_opens_the_list_of_every_registered_model(client: Client, opera
         "accounts.user",
         "activity.statement",
         "auth.group",
+        "axes.accessattempt",
+        "axes.accessfailurelog",
+        "axes.accesslog",
         "courses.course",
         "courses.enrolment",
         "courses.module",
@@ -41,6 +44,7 @@ def test_operator_opens_the_list_of_every_registered_model(client: Client, opera
         "notifications.outboxemail",
         "orgs.membership",
         "orgs.organization",
+        "orgs.removal",
     ]
     for label in labels:
         app_label, model_name = label.split(".")
