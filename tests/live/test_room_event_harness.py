@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connections
 
 from cadenza.accounts.models import User
 from cadenza.live.events import DURABLE_EVENT_TYPES, may_see
@@ -448,6 +449,9 @@ def reducer_page() -> Iterator[Any]:
             yield page
         finally:
             browser.close()
+            # With Playwright's loop running, the tests' ORM calls got connections of their
+            # own context; hand them back, or PostgreSQL cannot drop the test database.
+            connections.close_all()
 
 
 @pytest.mark.browser
