@@ -30,6 +30,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
+from cadenza.lib.errors import DomainError
 from cadenza.lib.text import CleanLine, CleanText
 
 MAX_CLIENT_EVENT_ID = 64
@@ -52,11 +53,11 @@ WriteKind = Literal["chat", "questions", "votes", "hands"]
 """The writes limited per person (``cadenza.live.room_limits``)."""
 
 
-class CommandError(ValueError):
+class CommandError(DomainError):
     """A frame that is not a command: unknown type, missing, undeclared or mistyped field.
 
     ``str()`` is the sentence shown to the person; ``errors`` the messages by field (for the
-    API's 422 answer)."""
+    API's 422 answer, which the room's endpoint gives instead of a domain refusal's 400)."""
 
     def __init__(self, detail: str, errors: dict[str, list[str]] | None = None) -> None:
         super().__init__(detail)
