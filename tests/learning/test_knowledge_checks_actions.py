@@ -656,4 +656,20 @@ def _queries_for_page(questions: int) -> int:
 
 
 def test_check_page_query_count_does_not_grow_with_questions() -> None:
-    assert _queries_for_page(3) == _queries_for_page(30) == 5
+    # questions, their choices, attempts, the latest attempt's answers; a learner's enrolment
+    # is not read again (access_unit let them in by it)
+    assert _queries_for_page(3) == _queries_for_page(30) == 4
+
+
+def test_check_page_asks_whether_staff_are_enrolled() -> None:
+    check = build_check()
+    single(check.unit, "Question 1")
+    ctx = access_org(user=check.author, slug=check.org.slug)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = check_page(ctx=ctx, unit=check.unit)["check"]
+
+    assert isinstance(page, CheckPage)
+    assert (page.preview, page.may_answer) == (True, False)
+    # questions, choices, attempts (none, so no answers), the author's enrolment
+    assert len(queries) == 4

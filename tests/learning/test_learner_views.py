@@ -15,8 +15,10 @@ from cadenza.accounts.models import User
 from cadenza.activity.models import Statement
 from cadenza.activity.verbs import Verb
 from cadenza.courses.models import Course, Enrolment, Unit, UnitKind
+from cadenza.learning.actions.knowledge_check_questions import add_question
+from cadenza.learning.actions.knowledge_checks import save_answer
 from cadenza.learning.actions.progress import complete_unit
-from cadenza.learning.models import ProgressStatus, UnitProgress
+from cadenza.learning.models import ProgressStatus, QuestionKind, UnitProgress
 from cadenza.orgs.models import Organization, Role
 from tests.factories import enrol, make_unit, make_user
 from tests.learning.conftest import BuiltCourse, CourseBuilder
@@ -647,5 +649,41 @@ def test_page_query_counts_are_the_same_for_5_and_200_units(
         counts[size] = measured
 
     assert counts[5] == counts[200]
-    # dashboard (with its live-sessions query), outline, unit page (with its visit write)
-    assert counts[5] == [7, 8, 12]
+    # dashboard (with its live-sessions query), outline, unit page (with its visit write; the
+    # learner's enrolment read once, by access_unit)
+    assert counts[5] == [7, 8, 11]
+
+
+def test_knowledge_check_page_query_count_is_the_same_for_3_and_12_answered_questions(
+    build_course: CourseBuilder, org: Organization
+) -> None:
+    counts = []
+    for size in (3, 12):
+        person = make_user(org, Role.LEARNER)
+        built = build_course(units=2, kinds=(UnitKind.READING, UnitKind.KNOWLEDGE_CHECK))
+        check = built.units[1]
+        enrol(built.course, person)
+        for n in range(size):
+            question = add_question(
+                unit=check,
+                kind=QuestionKind.SINGLE_CHOICE,
+                prompt=f"Question {n}",
+                choices=[("Fever", True), ("Freckles", False)],
+            )
+            save_answer(
+                user=person,
+                unit=check,
+                question=question,
+                choice_ids=[question.choices.get(text="Fever").pk],
+            )
+        client = signed_in(person)
+        page = unit_url("unit", check, built.course, org)
+        client.get(page)  # the first visit creates the progress row; measure a revisit
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(page)
+        assert response.status_code == 200
+        assert response.content.decode().count('<fieldset class="question ') == size
+        counts.append(len(captured.captured_queries))
+
+    # the unit page's 11, then questions, choices, attempts and the open attempt's answers
+    assert counts == [15, 15]

@@ -13,6 +13,7 @@ from django.http import Http404
 
 from cadenza.courses.models import Enrolment, EnrolmentStatus, Unit, UnitKind
 from cadenza.learning.models import Answer, Attempt, Choice, Question, QuestionKind
+from cadenza.orgs.policy import Permission
 from cadenza.orgs.selectors import OrgContext, scoped
 
 CHOICE_KINDS = frozenset(
@@ -100,12 +101,16 @@ def check_page(*, ctx: OrgContext, unit: Unit) -> dict[str, object]:
     answers: dict[int, Answer] = {}
     if latest is not None:
         answers = {a.question_id: a for a in scoped(latest.answers.all(), ctx.org)}
-    enrolled = scoped(
-        Enrolment.objects.filter(
-            course_id=unit.course_id, user=ctx.user, status=EnrolmentStatus.ACTIVE
-        ),
-        ctx.org,
-    ).exists()
+    # ``access_unit`` lets a person who may not view drafts in only through their active
+    # enrolment, so theirs is not read again; staff may be previewing without one.
+    enrolled = not ctx.may(Permission.VIEW_DRAFTS) or (
+        scoped(
+            Enrolment.objects.filter(
+                course_id=unit.course_id, user=ctx.user, status=EnrolmentStatus.ACTIVE
+            ),
+            ctx.org,
+        ).exists()
+    )
     submitted = latest is not None and latest.submitted_at is not None
     refusal = new_attempt_refusal(unit, latest) if submitted else None
     reveal = submitted and refusal is not None
