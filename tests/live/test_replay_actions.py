@@ -230,6 +230,8 @@ def test_answering_later_is_refused_while_the_room_is_open(live: Live) -> None:
     [
         ("   ", QuestionStatus.OPEN, "empty"),
         ("x" * 10_001, QuestionStatus.OPEN, "at most"),
+        ("Yes\x00no", QuestionStatus.OPEN, r"control character \(U\+0000 NUL\) at character 4"),
+        ("Bell\x07", QuestionStatus.OPEN, r"control character \(U\+0007 BEL\) at character 5"),
         ("Yes", QuestionStatus.DISMISSED, "already answered or dismissed"),
     ],
 )

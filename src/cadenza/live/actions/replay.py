@@ -32,6 +32,7 @@ from cadenza.learning.actions.progress import (
     PLAYED_SLACK_SECONDS,
 )
 from cadenza.lib.errors import DomainError
+from cadenza.lib.text import find_control_character, refusal_message
 from cadenza.live.actions.attendance import record_attended, session_object
 from cadenza.live.models import (
     Attendance,
@@ -150,7 +151,8 @@ def answer_question_later(
 
     After the room closed no room event is needed: the replay page reads the row. While the
     room is open, answers go through the room (its own action and event), so this raises
-    ``DomainError``; it also does for an empty or over-long answer and a question already
+    ``DomainError``; it also does for an empty or over-long answer, one with a control
+    character (the rule of ``cadenza.lib.text``), and a question already
     answered or dismissed. ``PermissionDenied`` for anyone but the session's hosts and the
     organization's admins. Nothing is written when it raises.
     """
@@ -163,6 +165,9 @@ def answer_question_later(
     text = answer.strip()
     if not text:
         raise DomainError("The answer is empty.")
+    hidden = find_control_character(text)
+    if hidden is not None:
+        raise DomainError(refusal_message(text, hidden))
     if len(text) > MAX_ANSWER_LENGTH:
         raise DomainError(f"The answer must be at most {MAX_ANSWER_LENGTH} characters.")
     locked = RoomQuestion.objects.select_for_update().get(pk=question.pk)
