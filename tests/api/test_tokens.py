@@ -63,6 +63,27 @@ def test_a_token_made_through_the_api_is_shown_once_and_stored_as_a_digest(ana: 
     assert "token" not in listed[0]
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"name": "export", "scope": "read", "owner": 1},
+        {"name": "   ", "scope": "read"},
+        {"name": "ex\x1bport", "scope": "read"},
+        {"name": "export", "scope": "admin"},
+        ["export", "read"],
+    ],
+)
+def test_a_token_body_that_is_not_the_declared_one_is_refused_and_makes_nothing(
+    ana: User, body: Any
+) -> None:
+    client = Client()
+    client.force_login(ana)
+    response = client.post(API + "/tokens", data=json.dumps(body), content_type="application/json")
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert PersonalAccessToken.objects.count() == 0
+
+
 def test_a_bearer_token_acts_as_its_person(ana: User) -> None:
     _token, secret = create_access_token(user=ana, name="s", scope=TokenScope.READ)
     response = _bearer(secret, "get", "/me")

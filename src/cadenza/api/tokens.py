@@ -28,6 +28,7 @@ from cadenza.accounts.actions import (
 from cadenza.accounts.login_throttle import is_locked_out, lockout_message
 from cadenza.accounts.models import PersonalAccessToken, TokenScope, User
 from cadenza.accounts.selectors import access_tokens_of, active_token_for_secret
+from cadenza.api.bodies import Body, Name
 from cadenza.api.common import ERRORS, ErrorOut, signed_in
 
 router = Router(tags=["tokens"])
@@ -72,8 +73,8 @@ class TokenCreatedOut(TokenOut):
     token: str = Field(description="The secret, shown this once: keep it somewhere safe.")
 
 
-class TokenIn(Schema):
-    name: str = Field(min_length=1, max_length=100)
+class TokenIn(Body):
+    name: Name = Field(max_length=100)
     scope: TokenScope = TokenScope.READ
 
 
