@@ -165,14 +165,14 @@ class RoomClient:
     async def send(self, frame: dict[str, Any]) -> None:
         await self.communicator.send_input({"type": "websocket.receive", "text": json.dumps(frame)})
 
-    async def _next(self, timeout: float) -> dict[str, Any]:
+    async def _next(self, within: float) -> dict[str, Any]:
         while True:
-            frame = await self._frame(timeout)
+            frame = await self._frame(within)
             if frame.get("type") not in self.ignore:
                 return frame
 
-    async def _frame(self, timeout: float) -> dict[str, Any]:
-        message = await self.communicator.receive_output(timeout)
+    async def _frame(self, within: float) -> dict[str, Any]:
+        message = await self.communicator.receive_output(within)
         if message["type"] == "websocket.close":
             self.connected = False
             return {"type": "websocket.close", "code": message.get("code")}
@@ -180,13 +180,13 @@ class RoomClient:
         frame: dict[str, Any] = json.loads(message["text"])
         return frame
 
-    async def receive(self, timeout: float = 5) -> dict[str, Any]:
+    async def receive(self, within: float = 5) -> dict[str, Any]:
         if self.buffer:
             return self.buffer.pop(0)
-        return await self._next(timeout)
+        return await self._next(within)
 
     async def expect(
-        self, match: Callable[[dict[str, Any]], bool] | str, timeout: float = 5
+        self, match: Callable[[dict[str, Any]], bool] | str, within: float = 5
     ) -> dict[str, Any]:
         """The first frame matching (a type name or a predicate); others stay buffered."""
         test = (lambda f: f.get("type") == match) if isinstance(match, str) else match
@@ -194,16 +194,16 @@ class RoomClient:
             if test(frame):
                 return self.buffer.pop(index)
         while True:
-            frame = await self._next(timeout)
+            frame = await self._next(within)
             if test(frame):
                 return frame
             self.buffer.append(frame)
 
-    async def until(self, kind: str, timeout: float = 5) -> list[dict[str, Any]]:
+    async def until(self, kind: str, within: float = 5) -> list[dict[str, Any]]:
         """Every frame up to and including the next one of type ``kind``, in order."""
         frames = []
         while True:
-            frame = await self.receive(timeout)
+            frame = await self.receive(within)
             frames.append(frame)
             if frame.get("type") == kind:
                 return frames
@@ -221,15 +221,15 @@ class RoomClient:
             lambda f: f.get("type") in ("ack", "error") and f.get("client_event_id") == cid
         )
 
-    async def events(self, kind: str, timeout: float = 5) -> dict[str, Any]:
-        return await self.expect(kind, timeout)
+    async def events(self, kind: str, within: float = 5) -> dict[str, Any]:
+        return await self.expect(kind, within)
 
-    async def nothing_more(self, timeout: float = 0.3) -> bool:
-        """No frame (other than ignored ones) is waiting or arrives within ``timeout``."""
+    async def nothing_more(self, within: float = 0.3) -> bool:
+        """No frame (other than ignored ones) is waiting or arrives within ``within`` seconds."""
         while not self.buffer:
-            if await self.communicator.receive_nothing(timeout):
+            if await self.communicator.receive_nothing(within):
                 return True
-            frame = await self._frame(timeout)
+            frame = await self._frame(within)
             if frame.get("type") not in self.ignore:
                 self.buffer.append(frame)
         return False

@@ -147,7 +147,7 @@ async def test_the_server_pings_on_its_heartbeat(
 ) -> None:
     monkeypatch.setattr("cadenza.live.room_sweep.HEARTBEAT_SECONDS", 0.2)
     ada, _ = await room.join(classroom.ada, classroom.session)
-    assert await ada.events("ping", timeout=3) == {"type": "ping"}
+    assert await ada.events("ping", within=3) == {"type": "ping"}
 
 
 async def test_a_slow_reader_whose_queue_overflows_resyncs_without_loss(

@@ -44,7 +44,7 @@ async def test_the_sweep_closes_every_socket_of_someone_who_lost_access_and_only
     bob, _ = await room.join(classroom.bob, classroom.session)
     await database_sync_to_async(revoke)(classroom)  # type: ignore[arg-type]
     for tab in (ada, second_tab):
-        assert await tab.events("websocket.close", timeout=3) == {
+        assert await tab.events("websocket.close", within=3) == {
             "type": "websocket.close",
             "code": 4403,
         }
@@ -147,7 +147,7 @@ async def test_joins_within_one_interval_are_announced_in_one_presence_frame(
     await room.join(classroom.bob, classroom.session)
     await ada.close()
     await room.join(classroom.admin, classroom.session)
-    assert await host.events("live.presence", timeout=5) == {
+    assert await host.events("live.presence", within=5) == {
         "type": "live.presence",
         "joined": [
             {"user_id": classroom.admin.pk, "name": "Alma"},

@@ -214,7 +214,8 @@ def test_people_who_do_not_author_courses_cannot_schedule_and_nothing_is_written
         ({"minutes": 0}, "ends_at"),
         ({"minutes": -30}, "ends_at"),
         ({"minutes": 13 * 60}, "ends_at"),
-        ({"starts_at": datetime(2026, 3, 30, 16, 0)}, "starts_at"),  # naive
+        # Naive on purpose: a start time without a zone must be refused.
+        ({"starts_at": datetime(2026, 3, 30, 16, 0)}, "starts_at"),  # noqa: DTZ001
         ({"title": "   "}, "title"),
         ({"capacity": 0}, "capacity"),
         ({"lobby_minutes": 121}, "lobby_minutes"),

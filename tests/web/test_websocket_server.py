@@ -36,6 +36,8 @@ class Served:
         self.script: Script | None = None
         self.seen: dict[str, Any] = {}
         self.done = asyncio.Event()
+        self.filled = asyncio.Event()
+        """Set once a script has written until the client's socket stopped taking frames."""
         self.url = ""
 
     async def app(
@@ -59,6 +61,18 @@ class Served:
             self.done.set()
 
 
+class _Server(uvicorn.Server):
+    """uvicorn's server, saying when it listens with an event to wait on (not a flag to poll)."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.listening = asyncio.Event()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        self.listening.set()
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -79,10 +93,15 @@ async def _serve(ws: Any) -> AsyncIterator[Served]:
         lifespan="off",
         log_level="warning",
     )
-    server = uvicorn.Server(config)
+    server = _Server(config)
     task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.01)
+    listening = asyncio.create_task(server.listening.wait())
+    # A server that fails before it listens ends its task: that failure is raised, not waited on.
+    await asyncio.wait({task, listening}, return_when=asyncio.FIRST_COMPLETED)
+    if not listening.done():
+        listening.cancel()
+        await task
+    assert server.started
     served.url = f"ws://127.0.0.1:{port}/"
     try:
         yield served
@@ -138,14 +157,14 @@ async def test_a_client_that_stops_reading_is_not_written_past_flow_control(
                 await asyncio.sleep(0)  # let the transport flush and pause
         served.seen["taken"] = taken
         served.seen["declined again"] = write(text_frame("dropped"))
+        served.filled.set()
         await send({"type": "websocket.send", "text": "after the pause"})
         await send({"type": "websocket.close", "code": 1000})
 
     served.script = script
     async with connect(served.url, max_queue=1, max_size=None) as client:
         # Reading stops at once (one queued message), so the server's buffers fill.
-        while "taken" not in served.seen:
-            await asyncio.sleep(0.05)
+        await served.filled.wait()
         taken = served.seen["taken"]
         got = [await client.recv() for _ in range(taken + 1)]
         with pytest.raises(ConnectionClosed):
