@@ -12,12 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,14 +22,10 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-REPO = Path(__file__).resolve().parents[2]
-VENV_BIN = Path(sys.executable).parent
+from tests.live.two_servers import seed, server_env, start_servers
 
 SEED = """
 import json
-import django
-django.setup()
-from django.conf import settings
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 from tests.live.conftest import build_classroom, session_cookie
 room = build_classroom()
@@ -48,85 +39,23 @@ print(json.dumps({
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_for_port(port: int, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "the server process ended early"
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise AssertionError(f"no server on port {port}")
-
-
 @pytest.fixture
 def two_servers(
     tmp_path: Path, private_redis_url: str
 ) -> Iterator[tuple[dict[str, Any], list[int]]]:
-    prefix = f"cz-test-{uuid.uuid4().hex[:12]}"
-    env = {
-        **os.environ,
-        "CADENZA_DATA_DIR": str(tmp_path / "data"),
-        "CADENZA_TESTING": "1",
-        "CADENZA_HTTPS": "0",
-        "HUEY_IMMEDIATE": "1",
-        "REDIS_URL": private_redis_url,
-        "LIVE_HUB_PREFIX": prefix,
-        "DJANGO_SETTINGS_MODULE": "cadenza.config.settings",
-        "PYTHONPATH": str(REPO),
-    }
-    env.pop("DATABASE_URL", None)
-    subprocess.run(  # noqa: S603 - our own venv's commands
-        [str(VENV_BIN / "cadenza"), "migrate", "--noinput"],
-        env=env,
-        check=True,
-        capture_output=True,
-        cwd=REPO,
-    )
-    seeded = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", SEED], env=env, check=True, capture_output=True, cwd=REPO
-    )
-    data = json.loads(seeded.stdout.decode().strip().splitlines()[-1])
-    ports = [_free_port(), _free_port()]
-    servers = [
-        subprocess.Popen(  # noqa: S603
-            [
-                str(VENV_BIN / "uvicorn"),
-                "cadenza.config.asgi:application",
-                "--host=127.0.0.1",
-                f"--port={port}",
-                # As ``cadenza serve`` runs it: the hub writes finished frames to the sockets.
-                "--ws=cadenza.web.websocket_server:RoomWebSocketProtocol",
-                "--ws-per-message-deflate=false",
-                "--lifespan=off",
-                "--timeout-graceful-shutdown=3",
-                "--log-level=warning",
-            ],
-            env=env,
-            cwd=REPO,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for port in ports
-    ]
+    env = server_env(tmp_path, private_redis_url)
+    data = seed(env, SEED)
+    servers = start_servers(env, 2, tmp_path)
     try:
-        for port, server in zip(ports, servers, strict=True):
-            _wait_for_port(port, server)
-        yield data, ports
+        yield data, [server.port for server in servers]
     finally:
         for server in servers:
-            server.terminate()
+            server.process.terminate()
         for server in servers:
             # A bounded graceful shutdown (as ``cadenza serve --graceful-seconds``): a socket
             # still busy after 3 s is cut, so a restart never hangs. (uvicorn re-raises the
             # signal once it has shut down, hence -SIGTERM.)
-            assert server.wait(15) == -signal.SIGTERM
+            assert server.process.wait(15) == -signal.SIGTERM
 
 
 class Peer:
