@@ -187,6 +187,22 @@ def test_the_schema_documents_the_bearer_scheme_and_401(ana: User) -> None:
     assert {"401", "429"} <= set(by_password["responses"])
 
 
+def test_the_schema_has_no_key_twice_in_any_object(ana: User) -> None:
+    """Swagger UI refuses a schema with a duplicated key ("401" beside 401 once did)."""
+    doubled: list[str] = []
+
+    def no_twins(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [key for key, _ in pairs]
+        doubled.extend(sorted({key for key in keys if keys.count(key) > 1}))
+        return dict(pairs)
+
+    raw = Client().get(API + "/openapi.json").content
+    json.loads(raw, object_pairs_hook=no_twins)
+    assert doubled == []
+    me = json.loads(raw)["paths"]["/api/v1/me"]["get"]["responses"]["401"]
+    assert me["description"] == "Not signed in, or an unknown or revoked token"
+
+
 def test_the_docs_page_loads_only_from_the_site_itself(settings: Settings) -> None:
     response = Client().get(API + "/docs")
     assert response.status_code == 200

@@ -74,7 +74,9 @@ class CadenzaAPI(NinjaAPI):
         for path in schema.get("paths", {}).values():
             for operation in path.values():
                 if isinstance(operation, dict) and operation.get("security"):
-                    operation.setdefault("responses", {}).setdefault("401", unauthorized)
+                    # ninja keys responses by int; a second key "401" would be a duplicate
+                    # once written as JSON (Swagger UI then refuses the whole schema).
+                    operation.setdefault("responses", {})[401] = unauthorized
         return schema
 
 
