@@ -26,7 +26,7 @@ NEW_PASSWORD = "violin-meadow-1912"
 
 
 def _reset_link(message: mail.EmailMessage) -> str:
-    match = re.search(r"http://testserver(/accounts/reset/\S+/)", message.body)
+    match = re.search(r"http://testserver(/accounts/reset/\S+/)", str(message.body))
     assert match is not None, message.body
     return match.group(1)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.contrib.auth import SESSION_KEY
@@ -15,6 +15,9 @@ from django.urls import reverse
 
 from cadenza.accounts.models import User
 from tests.factories import make_user
+
+if TYPE_CHECKING:  # the test client's response type exists only in django-stubs
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 CaptureCallbacks = Callable[..., AbstractContextManager[list[Callable[[], Any]]]]
 
@@ -28,7 +31,7 @@ def _text(page: bytes) -> str:
     return re.sub(r'("X-CSRFToken": "|nonce=")[^"]*"', r"\1…", page.decode())
 
 
-def _signup(client: Client, **overrides: str) -> object:
+def _signup(client: Client, **overrides: str) -> Response:
     data = {
         "email": "Ana.Lima@Example.org ",
         "display_name": "Ana Lima",

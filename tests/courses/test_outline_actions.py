@@ -217,6 +217,7 @@ def test_replacing_a_resource_file_deletes_the_old_file_after_commit(
         resource_name="old.pdf",
     )
     old_name = unit.resource_file.name
+    assert old_name is not None
 
     with django_capture_on_commit_callbacks(execute=True):
         edit_unit(
@@ -227,7 +228,9 @@ def test_replacing_a_resource_file_deletes_the_old_file_after_commit(
         )
 
     unit.refresh_from_db()
-    assert default_storage.exists(unit.resource_file.name)
+    new_name = unit.resource_file.name
+    assert new_name is not None
+    assert default_storage.exists(new_name)
     assert not default_storage.exists(old_name)
     assert unit.resource_name == "new.pdf"
 
@@ -242,6 +245,7 @@ def test_deleting_a_unit_deletes_its_file_after_commit(
         video_file=ContentFile(b"\x00\x00\x00\x18ftypmp42", name="talk.mp4"),
     )
     name = unit.video_file.name
+    assert name is not None
     assert default_storage.exists(name)
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -83,8 +83,10 @@ def test_adding_a_video_by_upload_stores_the_file_and_no_duration(
     )
 
     unit = Unit.objects.get(title="Lecture 2")
-    assert unit.video_file.name.startswith("videos/")
-    assert unit.video_file.name.endswith(".mp4")
+    name = unit.video_file.name
+    assert name is not None
+    assert name.startswith("videos/")
+    assert name.endswith(".mp4")
     assert (unit.video_url, unit.video_duration_seconds) == ("", None)
     assert len(stored_files()) == 1
 
@@ -184,7 +186,9 @@ def test_adding_a_resource_stores_its_sanitized_name_type_and_size(
         "application/pdf",
         len(PDF),
     )
-    assert unit.resource_file.name.startswith("resources/")
+    name = unit.resource_file.name
+    assert name is not None
+    assert name.startswith("resources/")
     assert len(stored_files()) == 1
 
 

@@ -29,7 +29,7 @@ from tests.learning.test_knowledge_checks_actions import (
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}  # extra WSGI environ for the client
 
 
 @pytest.fixture(autouse=True)

@@ -120,7 +120,7 @@ def test_invitation_link_lets_the_new_person_choose_a_password(
             invited_by=staff.admin,
             site_url="http://testserver/",
         )
-    match = re.search(r"http://testserver(/accounts/reset/\S+/)", mailoutbox[0].body)
+    match = re.search(r"http://testserver(/accounts/reset/\S+/)", str(mailoutbox[0].body))
     assert match is not None
     visitor = Client()
     response = visitor.get(match.group(1), follow=True)
