@@ -260,7 +260,7 @@ class ServerWire:
         assert self.client is not None
         self.writes.append([])
         for frame in read_frames(data):
-            text = frame.data.decode()
+            text = bytes(frame.data).decode()
             self.written.append(text)
             self.writes[-1].append(json.loads(text)["type"])
             self.client.communicator.output_queue.put_nowait(
@@ -293,7 +293,7 @@ class Room:
         if user is not None:
             cookie = await database_sync_to_async(session_cookie)(user)
             headers.append((b"cookie", f"sessionid={cookie}".encode()))
-        scope = {
+        scope: dict[str, Any] = {
             "type": "websocket",
             "path": f"/ws/live/{session.pk}/",
             "raw_path": f"/ws/live/{session.pk}/".encode(),

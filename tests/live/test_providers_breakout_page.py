@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cadenza.live.models import BreakoutRoom, VideoProvider
-from cadenza.live.providers import bigbluebutton_api, registry
+from cadenza.live.providers import ProviderUnavailable, bigbluebutton_api, registry
 from tests.live.fixtures_providers import (
     BBB,
     CREATE_REPLY,
@@ -142,7 +142,7 @@ def test_bigbluebutton_not_answering_is_503_with_the_reason(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def down(url: str) -> bytes:
-        raise bigbluebutton_api.ProviderUnavailable("BigBlueButton did not answer (timed out).")
+        raise ProviderUnavailable("BigBlueButton did not answer (timed out).")
 
     monkeypatch.setattr(registry, "urllib_fetch", down)
     room = make_room(provider=VideoProvider.BIGBLUEBUTTON, settings=BBB)

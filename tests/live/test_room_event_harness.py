@@ -339,11 +339,11 @@ def reduce(snapshot: dict[str, Any], frames: list[dict[str, Any]]) -> dict[str, 
             else:
                 known |= poll
         elif kind in ("live.poll.voted", "live.poll.closed"):
-            poll = _by("poll_id", state["polls"], frame["poll_id"])
-            assert poll is not None
-            poll |= body
+            updated = _by("poll_id", state["polls"], frame["poll_id"])
+            assert updated is not None
+            updated |= body
             if kind == "live.poll.closed":
-                poll["status"] = "closed"
+                updated["status"] = "closed"
         elif kind == "live.hand.raised":
             state["hands"].append(body)
         elif kind in ("live.hand.lowered", "live.hand.called"):

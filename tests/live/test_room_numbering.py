@@ -7,7 +7,7 @@ import pytest
 from django.db import transaction
 
 from cadenza.live.actions import room_chat
-from cadenza.live.actions.room_events import RoomRefusal, number_next_event
+from cadenza.live.actions.room_events import RoomRefusal, check_room_write, number_next_event
 from cadenza.live.models import ChatMessage, LiveSession
 from tests.live.conftest import Classroom, post_as_ada, stored_events
 
@@ -38,7 +38,7 @@ def test_a_retry_whose_original_committed_after_the_check_gets_the_original(
 ) -> None:
     original = post_as_ada(classroom, "Is it 2 or 4?", "c1")
     # The retry checked for a stored original before the original committed: it found none.
-    check = room_chat.check_room_write
+    check = check_room_write  # the function room_chat calls, replaced there below
     monkeypatch.setattr(
         room_chat, "check_room_write", lambda **kw: (check(**kw | {"client_event_id": ""})[0], None)
     )

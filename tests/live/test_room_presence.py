@@ -23,6 +23,7 @@ from cadenza.accounts.models import User
 from cadenza.live import events
 from cadenza.live import hub as hub_module
 from cadenza.live.models import LiveSession, PresenceInterval
+from cadenza.live.room_connection import RoomConnection
 from tests.live.conftest import ORIGIN, Classroom, Room, RoomClient, session_cookie
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
@@ -172,7 +173,7 @@ async def test_the_presence_interval_is_closed_when_counting_the_departure_fails
     await _watching_host(classroom, room)
     ada, _ = await room.join(classroom.ada, classroom.session)
 
-    async def presence_store_down(connection: hub_module.RoomConnection) -> tuple[bool, int]:
+    async def presence_store_down(connection: RoomConnection) -> tuple[bool, int]:
         raise ConnectionError("Redis went away")
 
     monkeypatch.setattr(hub_module.get_hub(), "depart", presence_store_down)

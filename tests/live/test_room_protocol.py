@@ -3,6 +3,7 @@ bad frames, and a slow reader's resync."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -268,7 +269,7 @@ def _documented(doc: str) -> str:
     return " ".join(doc.split())
 
 
-def _shape(frame: dict[str, object]) -> str:
+def _shape(frame: Mapping[str, object]) -> str:
     return "``{" + ", ".join(f'"{key}"' for key in frame if key != "type") + "}``"
 
 

@@ -88,7 +88,7 @@ class Peer:
         """The replay after ``hello`` up to ``room.caught_up``, presence frames left out."""
         assert self.kept == []
         await self.send({"type": "hello", "last_seq": last_seq})
-        frames = []
+        frames: list[dict[str, Any]] = []
         while True:
             frame = await self._read()
             if frame["type"] == "room.caught_up":

@@ -4,6 +4,7 @@ learners wait for the lobby, a full room refuses newcomers, and presence frames 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -37,12 +38,12 @@ def _remove_ada_from_the_organization(classroom: Classroom) -> None:
     "revoke", [_withdraw_ada, _remove_ada_from_the_organization], ids=["unenrolled", "removed"]
 )
 async def test_the_sweep_closes_every_socket_of_someone_who_lost_access_and_only_theirs(
-    classroom: Classroom, room: Room, revoke: object
+    classroom: Classroom, room: Room, revoke: Callable[[Classroom], None]
 ) -> None:
     ada, _ = await room.join(classroom.ada, classroom.session)
     second_tab, _ = await room.join(classroom.ada, classroom.session)
     bob, _ = await room.join(classroom.bob, classroom.session)
-    await database_sync_to_async(revoke)(classroom)  # type: ignore[arg-type]
+    await database_sync_to_async(revoke)(classroom)
     for tab in (ada, second_tab):
         assert await tab.events("websocket.close", within=3) == {
             "type": "websocket.close",
