@@ -26,7 +26,7 @@ demo: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy src
+	$(BIN)/mypy src tests
 	$(BIN)/lint-imports
 	$(TEST_ENV) $(BIN)/cadenza makemigrations --check --dry-run
 

@@ -84,7 +84,7 @@ def live() -> Live:
     return build_live()
 
 
-def _recording(session: LiveSession) -> tuple[str, str, float | None]:
+def _recording(session: LiveSession) -> tuple[str | None, str, float | None]:
     session.refresh_from_db()
     return (session.recording_file.name, session.recording_url, session.recording_duration_seconds)
 

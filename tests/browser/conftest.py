@@ -23,7 +23,7 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings as django_settings
 from django.db import connection, connections
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 from pytest_django.fixtures import Settings
 
 from tests.live.conftest import Classroom, build_classroom, session_cookie
@@ -211,7 +211,7 @@ class OpenTab(Protocol):
     def __call__(self, who: str, *, phone: bool = False) -> Page: ...
 
 
-PHONE = {"width": 360, "height": 740}
+PHONE: ViewportSize = {"width": 360, "height": 740}
 """A small phone's screen, in CSS pixels."""
 
 

@@ -156,7 +156,9 @@ def test_the_briefings_recording_is_the_demo_video(demo: DemoSummary) -> None:
     briefing = LiveSession.objects.get(title__startswith="Simulation briefing")
     assert briefing.recording_duration_seconds == VIDEO_DURATION_SECONDS
     assert briefing.recording_url == ""
-    assert re.fullmatch(r"recordings/\d{4}/\d{2}/[0-9a-f]{32}\.webm", briefing.recording_file.name)
+    name = briefing.recording_file.name
+    assert name is not None
+    assert re.fullmatch(r"recordings/\d{4}/\d{2}/[0-9a-f]{32}\.webm", name)
     with briefing.recording_file.open("rb") as stored:
         assert stored.read() == asset_bytes(VIDEO_ASSET)
 

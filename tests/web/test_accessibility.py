@@ -150,7 +150,7 @@ def url_variants(route: str, name: str, site: DemoSite) -> Iterator[str]:
     if name.startswith("live_"):
         unit_kind = UnitKind.LIVE_SESSION
     learner = site.people["learner"]
-    fixed = {
+    fixed: dict[str, list[str | int]] = {
         "org_slug": [site.org.slug],
         "course_slug": [site.course.slug],
         "module_id": [site.units()[0].module_id],
