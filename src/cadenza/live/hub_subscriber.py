@@ -30,6 +30,9 @@ CONFIRM_SECONDS = 5.0
 """How long a subscription waits for Redis's confirmation before the room opens anyway (it is
 then caught up from the database when the confirmation comes)."""
 
+CLOSE_SECONDS = 5.0
+"""How long close() waits for the reader to end once cancelled."""
+
 RETRY_FIRST = 0.1
 RETRY_MAX = 0.5
 
@@ -88,7 +91,8 @@ class RoomSubscriber:
             if self._away:
                 return
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(confirmed.wait(), timeout=CONFIRM_SECONDS)
+            async with asyncio.timeout(CONFIRM_SECONDS):  # not wait_for: it can eat a cancel
+                await confirmed.wait()
 
     async def unsubscribe(self, session_id: int, *, unless: Callable[[], bool]) -> None:
         """Unsubscribe from a room's channel, unless (checked under the lock) a socket came
@@ -107,8 +111,10 @@ class RoomSubscriber:
     async def close(self) -> None:
         if self._reader is not None:
             self._reader.cancel()
-            with contextlib.suppress(BaseException):
-                await self._reader
+            # Bounded: a task that missed its cancel must not hold a shutdown for ever.
+            await asyncio.wait({self._reader}, timeout=CLOSE_SECONDS)
+            if self._reader.done() and not self._reader.cancelled():
+                self._reader.exception()  # retrieved: it ended, which is all close() asks
         with contextlib.suppress(Exception):
             await self._pubsub.aclose()
 

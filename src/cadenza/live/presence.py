@@ -47,6 +47,8 @@ __all__ = ["PresenceBatch", "PresenceCounter"]
 
 LEASE_SECONDS = 5.0
 ROOM_KEYS_TTL_SECONDS = 24 * 3600
+CLOSE_SECONDS = 5.0
+"""How long close() waits for the lease keeper to end once cancelled."""
 """A room's keys outlive any session; they expire if every server died at once."""
 
 Gone = Callable[[int, list[Person]], None]
@@ -198,14 +200,20 @@ class PresenceCounter:
     async def close(self) -> None:
         if self._keeper is not None:
             self._keeper.cancel()
-            with contextlib.suppress(BaseException):
-                await self._keeper
+            # Bounded: a task that missed its cancel must not hold a shutdown for ever.
+            await asyncio.wait({self._keeper}, timeout=CLOSE_SECONDS)
+            if self._keeper.done() and not self._keeper.cancelled():
+                self._keeper.exception()  # retrieved: it ended, which is all close() asks
             self._keeper = None
 
     async def _keep(self) -> None:
         while True:
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancel that
+            # arrives as its timeout fires, and this loop then outlived close() (a test's
+            # teardown hung on it under load).
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._renew_now.wait(), timeout=self.lease_seconds / 3)
+                async with asyncio.timeout(self.lease_seconds / 3):
+                    await self._renew_now.wait()
             self._renew_now.clear()
             await self.keep_once()
 
