@@ -120,6 +120,36 @@ def test_a_list_body_neither_submits_nor_grades_the_attempt(
     assert not Answer.objects.exists()
 
 
+@pytest.mark.parametrize("key", ["+7", "007", "0", "-1", "7.0", " 7", "99999999999999999999"])
+def test_answers_are_keyed_by_question_ids_as_the_schema_says(
+    people: People, outline: Outline, key: str
+) -> None:
+    check = outline.units[2]
+    add_question(
+        unit=check,
+        kind=QuestionKind.SINGLE_CHOICE,
+        prompt="Which is a sign?",
+        choices=[("Fever", True), ("Calm", False)],
+    )
+    enrol(outline.course, people.learner)
+
+    response = send(
+        people.learner,
+        "post",
+        f"{COURSE}/units/{check.pk}/check/submit",
+        json.dumps({"answers": {key: {"text": "Fever"}}}),
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == {
+        "answers": [
+            f"Answers are keyed by question id (a whole number from 1): {key!r} is not one."
+        ]
+    }
+    assert not Attempt.objects.exists()
+    assert not Answer.objects.exists()
+
+
 def test_an_undeclared_field_is_refused_and_nothing_is_created(people: People) -> None:
     response = api_as(people.instructor).post(
         "/orgs/harbour/courses", {"title": "Sepsis", "colour": "red"}

@@ -8,12 +8,14 @@ only once the check is closed to me (passed, or attempts used up), as on the uni
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
-from pydantic import ConfigDict, model_validator
+from pydantic import ConfigDict, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from cadenza.api.bodies import Body, CleanLine, StoredNumber
@@ -114,10 +116,32 @@ class AnswerIn(Body):
         return GivenAnswer(choice_ids=self.choice_ids, text=self.text, number=self.number)
 
 
+QUESTION_ID = re.compile(r"^[1-9][0-9]{0,17}$")
+"""A question id as a JSON key: a whole number from 1 that fits the database's column."""
+
+
 class SubmitIn(Body):
     answers: dict[int, AnswerIn] = Field(
-        default_factory=dict, description="Question id -> answer, saved before grading."
+        default_factory=dict,
+        description="Question id -> answer, saved before grading.",
+        # JSON keys are text: say which text is a question id (the schema allowed any).
+        json_schema_extra={"propertyNames": {"pattern": QUESTION_ID.pattern}},
     )
+
+    @field_validator("answers", mode="before")
+    @classmethod
+    def _keyed_by_question_id(cls, value: Any) -> Any:
+        """The keys exactly as the schema says (pydantic alone would also take "+7", "007")."""
+        if isinstance(value, dict):
+            for key in value:
+                if not (isinstance(key, str) and QUESTION_ID.fullmatch(key)):
+                    raise PydanticCustomError(
+                        "question_id",
+                        "Answers are keyed by question id (a whole number from 1): "
+                        "{key} is not one.",
+                        {"key": repr(key)},
+                    )
+        return value
 
 
 def _attempt(attempt: Attempt) -> AttemptOut:

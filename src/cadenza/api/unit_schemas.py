@@ -83,7 +83,7 @@ kinds_of(ReadingIn, VideoIn, KnowledgeCheckIn)
 
 class UnitPatch(PatchBody):
     """Only the fields sent change (``max_attempts: null`` makes attempts unlimited); a
-    field of another kind of unit is ignored. A reading's text may not be emptied (422)."""
+    field of another kind of unit is ignored. A reading's text may not be emptied (400)."""
 
     title: Name = unset(max_length=200)
     body: CleanText = unset(description="Markdown.")

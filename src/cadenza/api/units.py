@@ -182,7 +182,12 @@ def patch_unit(
     request: HttpRequest, org: str, course: str, unit: int, payload: UnitPatch
 ) -> UnitOut:
     found = _authored_unit(request, org, course, unit)
-    form = UNIT_FORMS[found.kind](initial_for(found) | payload.changes(), unit=found)
+    changes = payload.changes()
+    if found.kind == UnitKind.READING and not changes.get("body", found.body).strip():
+        # A refusal by what the unit is (400), not by the body's shape (422): the schema
+        # allows an empty body, which every other kind of unit takes.
+        raise DomainError("A reading needs its text: the body cannot be empty.")
+    form = UNIT_FORMS[found.kind](initial_for(found) | changes, unit=found)
     data = cleaned(form)
     return unit_out(
         edit_unit(
