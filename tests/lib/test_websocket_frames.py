@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from websockets.frames import Opcode
 
-from cadenza.lib.websocket_frames import PREFRAMED, OutgoingFrame, frame_writer, text_frame
+from cadenza.realtime.websocket_frames import PREFRAMED, OutgoingFrame, frame_writer, text_frame
 from tests.websocket_reader import read_frames
 
 

@@ -24,12 +24,12 @@ from pytest_django.fixtures import Settings
 
 from cadenza.accounts.models import User
 from cadenza.courses.actions import publish_course
-from cadenza.lib.websocket_frames import PREFRAMED
 from cadenza.live.actions.scheduling import schedule_live_session
-from cadenza.live.hub import reset_hub
 from cadenza.live.models import LiveSession, RoomEvent, SessionFormat
 from cadenza.orgs.models import Organization, Role
 from cadenza.orgs.selectors import OrgContext, access_org
+from cadenza.realtime.hub import reset_hub
+from cadenza.realtime.websocket_frames import PREFRAMED
 from tests.factories import enrol, make_course, make_module, make_org, make_user
 from tests.private_redis import private_redis_server, private_redis_url  # noqa: F401 - fixtures
 from tests.websocket_reader import read_frames
@@ -244,7 +244,7 @@ class RoomClient:
 
 @dataclass
 class ServerWire:
-    """A server that takes finished frames (``cadenza.lib.websocket_frames``), like
+    """A server that takes finished frames (``cadenza.realtime.websocket_frames``), like
     ``cadenza serve``: each frame is parsed back and handed to the client as the server would.
     ``paused`` makes it decline, like a socket whose client reads slowly."""
 

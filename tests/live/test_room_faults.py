@@ -23,8 +23,8 @@ from typing import Any
 
 import pytest
 
-from cadenza.live.presence import PresenceCounter
-from cadenza.live.redis_pool import async_client
+from cadenza.realtime.presence import PresenceCounter
+from cadenza.realtime.redis_pool import async_client
 from tests.live.two_servers import (
     Participant,
     Server,

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from channels.db import database_sync_to_async
 
-from cadenza.lib.websocket_frames import OutgoingFrame
-from cadenza.live import hub as hub_module
-from cadenza.live import hub_wire
 from cadenza.live.events import Person
-from cadenza.live.room_connection import RoomConnection
+from cadenza.realtime import hub as hub_module
+from cadenza.realtime import wire as hub_wire
+from cadenza.realtime.connection import RoomConnection
+from cadenza.realtime.websocket_frames import OutgoingFrame
 from tests.live.conftest import Classroom, Room, ServerWire, post_as_ada, post_many_as_ada
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from pytest_django.fixtures import Settings
 
-from cadenza.live.socket_origin import is_site_origin
+from cadenza.realtime.socket_origin import is_site_origin
 from tests.live.conftest import Classroom, Room
 
 

@@ -21,9 +21,9 @@ from uvicorn.protocols.utils import ClientDisconnected
 
 from cadenza.accounts.models import User
 from cadenza.live import events
-from cadenza.live import hub as hub_module
 from cadenza.live.models import LiveSession, PresenceInterval
-from cadenza.live.room_connection import RoomConnection
+from cadenza.realtime import hub as hub_module
+from cadenza.realtime.connection import RoomConnection
 from tests.live.conftest import ORIGIN, Classroom, Room, RoomClient, session_cookie
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]

@@ -22,10 +22,10 @@ import pytest_asyncio
 import redis
 
 from cadenza.live.events import Person
-from cadenza.live.hub import RoomHub
-from cadenza.live.presence import PresenceCounter
-from cadenza.live.redis_pool import async_client, outage
-from cadenza.live.room_connection import RoomConnection
+from cadenza.realtime.connection import RoomConnection
+from cadenza.realtime.hub import RoomHub
+from cadenza.realtime.presence import PresenceCounter
+from cadenza.realtime.redis_pool import async_client, outage
 from tests.live.redis_settings import channel_layer_for, settings_with_redis
 from tests.private_redis import PrivateRedis
 

@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 from channels.db import database_sync_to_async
 
-from cadenza.live import events, hub_wire
-from cadenza.live import hub as hub_module
+from cadenza.live import events
 from cadenza.live.models import ChatMessage, RoomEvent
 from cadenza.live.providers.builtin_signalling import (
     RTC_ANSWER,
@@ -18,6 +17,9 @@ from cadenza.live.providers.builtin_signalling import (
     IceMessage,
     SessionDescription,
 )
+from cadenza.realtime import hub as hub_module
+from cadenza.realtime import publish
+from cadenza.realtime import wire as hub_wire
 from tests.live.conftest import (
     Classroom,
     Room,
@@ -146,7 +148,7 @@ async def test_ping_is_answered_and_bad_frames_get_a_clear_error(
 async def test_the_server_pings_on_its_heartbeat(
     classroom: Classroom, room: Room, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("cadenza.live.room_sweep.HEARTBEAT_SECONDS", 0.2)
+    monkeypatch.setattr("cadenza.realtime.sweep.HEARTBEAT_SECONDS", 0.2)
     ada, _ = await room.join(classroom.ada, classroom.session)
     assert await ada.events("ping", within=3) == {"type": "ping"}
 
@@ -188,7 +190,7 @@ async def test_the_hub_fills_a_gap_with_one_read_for_all_its_listeners(
 ) -> None:
     ada, _ = await room.join(classroom.ada, classroom.session)
     bob, _ = await room.join(classroom.bob, classroom.session)
-    original = hub_wire.publish_event
+    original = publish.publish_event
 
     def lose_the_second(**message: Any) -> None:
         if message["seq"] != 2:

@@ -19,9 +19,9 @@ import pytest
 import pytest_asyncio
 import redis
 
-from cadenza.live.hub_subscriber import RoomSubscriber
-from cadenza.live.hub_wire import room_channel
-from cadenza.live.redis_pool import async_client
+from cadenza.realtime.redis_pool import async_client
+from cadenza.realtime.subscriber import RoomSubscriber
+from cadenza.realtime.wire import room_channel
 from tests.live.redis_settings import channel_layer_for
 from tests.private_redis import PrivateRedis
 

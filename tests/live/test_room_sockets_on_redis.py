@@ -20,9 +20,9 @@ from pytest_django.fixtures import Settings
 
 from cadenza.live.actions.room_moderation import person_group
 from cadenza.live.events import Person
-from cadenza.live.hub import RoomHub, get_hub, reset_hub
 from cadenza.live.models import LiveSession
-from cadenza.live.room_connection import RoomConnection
+from cadenza.realtime.connection import RoomConnection
+from cadenza.realtime.hub import RoomHub, get_hub, reset_hub
 from tests.live.conftest import Classroom, Room
 from tests.live.redis_settings import settings_with_redis
 from tests.private_redis import PrivateRedis

@@ -14,11 +14,11 @@ from pytest_django.fixtures import Settings
 
 from cadenza.courses.actions import withdraw_learner
 from cadenza.courses.models import Enrolment
-from cadenza.live import hub as hub_module
 from cadenza.live.models import LiveSession, PresenceInterval
-from cadenza.live.room_sweep import sweep
 from cadenza.orgs.actions import remove_member
 from cadenza.orgs.models import Membership
+from cadenza.realtime import hub as hub_module
+from cadenza.realtime.sweep import sweep
 from tests.live.conftest import Classroom, Room
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]

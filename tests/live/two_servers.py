@@ -126,7 +126,7 @@ def start_servers(env: dict[str, str], count: int, logs: Path) -> list[Server]:
                     "cadenza.config.asgi:application",
                     "--host=127.0.0.1",
                     f"--port={port}",
-                    "--ws=cadenza.web.websocket_server:RoomWebSocketProtocol",
+                    "--ws=cadenza.realtime.websocket_server:RoomWebSocketProtocol",
                     "--ws-per-message-deflate=false",
                     "--lifespan=off",
                     "--timeout-graceful-shutdown=3",

@@ -1,7 +1,7 @@
 """The server's websocket protocol: finished frames written beside uvicorn's own sends.
 
 A real uvicorn server on a free port, with ``RoomWebSocketProtocol``, serves a small ASGI
-application that writes finished frames (``cadenza.lib.websocket_frames``) and ordinary
+application that writes finished frames (``cadenza.realtime.websocket_frames``) and ordinary
 ``websocket.send`` messages; a websockets client reads what arrives. This also catches a
 uvicorn release that renames the state the protocol reads.
 """
@@ -19,8 +19,8 @@ import uvicorn
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from cadenza.lib.websocket_frames import FrameWriter, frame_writer, text_frame
-from cadenza.web.websocket_server import WS_PROTOCOL, RoomWebSocketProtocol
+from cadenza.realtime.websocket_frames import FrameWriter, frame_writer, text_frame
+from cadenza.realtime.websocket_server import WS_PROTOCOL, RoomWebSocketProtocol
 
 pytestmark = pytest.mark.asyncio
 

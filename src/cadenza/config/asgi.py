@@ -15,12 +15,12 @@ from django.conf import settings  # noqa: E402
 from cadenza.config.collector import tune_for_serving  # noqa: E402
 from cadenza.live.routing import websocket_urlpatterns  # noqa: E402
 from cadenza.live.socket_auth import SessionUserMiddleware  # noqa: E402
-from cadenza.live.socket_origin import SiteOriginValidator  # noqa: E402
+from cadenza.realtime.socket_origin import SiteOriginValidator  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        # Only the site's own origin (scheme, host and port): cadenza.live.socket_origin.
+        # Only the site's own origin (scheme, host and port): cadenza.realtime.socket_origin.
         "websocket": SiteOriginValidator(SessionUserMiddleware(URLRouter(websocket_urlpatterns))),
     }
 )

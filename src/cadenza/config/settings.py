@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "axes",
     # Its templates and static files: the API docs serve Swagger UI from the site itself.
     "ninja",
+    # The real-time transport (no models): hands actions the channel layer's group send.
+    "cadenza.realtime",
     "cadenza.accounts",
     "cadenza.orgs",
     "cadenza.activity",
@@ -211,7 +213,7 @@ LIVE_HUB_PREFIX = os.environ.get("LIVE_HUB_PREFIX", "cadenza")
 # access closes a socket within this time. One query per room per sweep.
 LIVE_SWEEP_SECONDS = float(os.environ.get("CADENZA_LIVE_SWEEP_SECONDS", "5"))
 # A server process's presence lease (seconds): its people stop counting this long after it
-# dies (cadenza.live.presence); renewed every third of it.
+# dies (cadenza.realtime.presence); renewed every third of it.
 LIVE_PRESENCE_LEASE_SECONDS = float(os.environ.get("CADENZA_LIVE_PRESENCE_LEASE_SECONDS", "5"))
 # At most one presence frame per room and process this often (seconds).
 LIVE_PRESENCE_INTERVAL = float(os.environ.get("CADENZA_LIVE_PRESENCE_INTERVAL", "1"))
@@ -239,8 +241,8 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             # channels-redis's layer on a blocking pool (max_connections, then wait up to
-            # timeout seconds), riding out a Redis outage (cadenza.live.channel_layer).
-            "BACKEND": "cadenza.live.channel_layer.RoomChannelLayer",
+            # timeout seconds), riding out a Redis outage (cadenza.realtime.channel_layer).
+            "BACKEND": "cadenza.realtime.channel_layer.RoomChannelLayer",
             # redis-py 8 reads with a 5 s socket timeout, the same as channels-redis's
             # blocking pop: every idle channel then fails with "Timeout reading". A longer
             # socket timeout keeps the blocking pop the one that times out. The prefix keeps

@@ -8,7 +8,7 @@ checked before the handshake is accepted. The socket registers with this process
 joins its person's channel-layer group (so a host's removal closes it at once), and opens its
 presence interval. ``hello`` replays what the client missed (or sends a
 snapshot); then the hub's frames reach the socket: written at once by the hub while the
-writer task is idle and the server takes finished frames (``cadenza.web.websocket_server``),
+writer task is idle and the server takes finished frames (``cadenza.realtime.websocket_server``),
 else sent by the writer from the connection's bounded queue.
 Client writes are parsed, re-authorized and handed to one action by ``room_commands``.
 The protocol is documented in ``cadenza.live.events``.
@@ -45,10 +45,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
-from cadenza.lib.websocket_frames import frame_writer
 from cadenza.live.actions.room_events import RoomRefusal
 from cadenza.live.actions.room_moderation import person_group
-from cadenza.live.database import in_database_thread
 from cadenza.live.events import (
     PONG,
     Typing,
@@ -57,9 +55,7 @@ from cadenza.live.events import (
     encode_json,
     error_frame,
 )
-from cadenza.live.hub import RoomHub, get_hub
 from cadenza.live.room_commands import CommandError, perform, refusal_frame
-from cadenza.live.room_connection import RESYNC, RoomConnection
 from cadenza.live.room_history import HISTORY, answer_history
 from cadenza.live.selectors.room import (
     PRESENT_LISTED,
@@ -71,6 +67,10 @@ from cadenza.live.selectors.room import (
 )
 from cadenza.live.selectors.snapshot import room_snapshot
 from cadenza.live.selectors.stage import learners_may_enter
+from cadenza.realtime.connection import RESYNC, RoomConnection
+from cadenza.realtime.database import in_database_thread
+from cadenza.realtime.hub import RoomHub, get_hub
+from cadenza.realtime.websocket_frames import frame_writer
 
 log = logging.getLogger(__name__)
 

@@ -35,13 +35,13 @@ from cadenza.live.actions.room_questions import (
     vote_for_question,
 )
 from cadenza.live.actions.room_state import close_room, open_room, set_chat_locked
-from cadenza.live.database import retried_once_if_connection_lost
 from cadenza.live.events import commands as c
 from cadenza.live.events import error_frame
 from cadenza.live.events.commands import CommandError, RoomCommand, parse_command
 from cadenza.live.models import RoomEvent
 from cadenza.live.room_limits import RateLimited, check_write_limit
 from cadenza.live.selectors.room import RoomAccess, access_room
+from cadenza.realtime.database import retried_once_if_connection_lost
 
 __all__ = ["CommandError", "RateLimited", "perform", "refusal_frame", "run"]
 

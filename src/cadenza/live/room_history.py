@@ -24,7 +24,6 @@ from typing import Annotated, Any, Literal
 from django.http import Http404
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
 
-from cadenza.live.database import in_database_thread
 from cadenza.live.events import encode_json
 from cadenza.live.selectors.room import RoomAccess, access_room
 from cadenza.live.selectors.room_history import (
@@ -33,6 +32,7 @@ from cadenza.live.selectors.room_history import (
     HistoryPage,
     history_page,
 )
+from cadenza.realtime.database import in_database_thread
 
 HISTORY = "history"
 """The frame type the consumer hands to ``answer_history``."""

@@ -14,6 +14,7 @@ the copy. That window is inherent to any outbox; the stable id makes it harmless
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import make_msgid, parseaddr
@@ -115,11 +116,20 @@ def _queue(
     return email
 
 
-def _schedule_delivery(email_id: int) -> None:
-    # Imported here: tasks import this module, and the task queue is only needed after commit.
-    from cadenza.notifications.tasks import deliver_email_task
+_deliver_soon: Callable[[int], None] | None = None
 
-    deliver_email_task(email_id)
+
+def schedule_deliveries_with(deliver_soon: Callable[[int], None] | None) -> None:
+    """How a committed e-mail is handed to the task queue: ``deliver_email_task``, registered
+    by ``NotificationsConfig.ready``. Tasks call actions, so actions do not import tasks."""
+    global _deliver_soon
+    _deliver_soon = deliver_soon
+
+
+def _schedule_delivery(email_id: int) -> None:
+    # Without a task queue the row waits for the next ``retry_pending_emails`` run.
+    if _deliver_soon is not None:
+        _deliver_soon(email_id)
 
 
 @dataclass(frozen=True, slots=True)

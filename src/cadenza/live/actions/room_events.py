@@ -37,10 +37,10 @@ from cadenza.activity.actions import LearningObject
 from cadenza.lib.errors import DomainError
 from cadenza.live.events import AudienceMember, RoomFrame
 from cadenza.live.events.commands import MAX_CLIENT_EVENT_ID
-from cadenza.live.hub_wire import publish_event
 from cadenza.live.models import LiveSession, ParticipantRestriction, RoomEvent
 from cadenza.live.selectors.room import is_moderator, is_restricted
 from cadenza.orgs.selectors import OrgContext
+from cadenza.realtime.publish import publish_event
 
 
 class RoomRefusal(DomainError):

@@ -7,12 +7,9 @@ joined at connect (DESIGN section 4: Channels keeps per-person messages).
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 from functools import partial
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,8 +25,7 @@ from cadenza.live.models import LiveSession, ParticipantRestriction, RaisedHand,
 from cadenza.live.selectors.room import is_moderator, person
 from cadenza.orgs.models import Membership, Role
 from cadenza.orgs.selectors import OrgContext
-
-log = logging.getLogger(__name__)
+from cadenza.realtime.publish import send_to_group
 
 
 def person_group(user_id: int) -> str:
@@ -40,15 +36,7 @@ def person_group(user_id: int) -> str:
 def revoke_room_access(*, user_id: int, session_id: int | None = None) -> None:
     """Close a person's room sockets (of one session, or all with None). Call after commit,
     for example when someone is removed or un-enrolled."""
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    try:
-        async_to_sync(layer.group_send)(
-            person_group(user_id), {"type": "live.person.revoked", "session_id": session_id}
-        )
-    except Exception:
-        log.warning("could not close the room sockets of person %s", user_id, exc_info=True)
+    send_to_group(person_group(user_id), {"type": "live.person.revoked", "session_id": session_id})
 
 
 def _participant(ctx: OrgContext, room: LiveSession, user_id: int) -> User:

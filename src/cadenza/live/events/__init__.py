@@ -65,7 +65,7 @@ Server -> client
     room: not admitted at connect (another organization, not enrolled, removed, before the
     lobby opens, the room full), or access lost while connected (un-enrolled, removed from the
     organization or the session), which each server process re-checks for all its sockets
-    every few seconds (``cadenza.live.room_sweep``).
+    every few seconds (``cadenza.realtime.sweep``).
     Durable events (below), each with ``"seq"``: numbered per session with no gap; a person
     receives the ones their audience allows (a private message, a breakout room's chat), so
     the numbers a client sees may skip, but it never misses one it may see.

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from cadenza.live.events.shapes import Person, RoomFrame, encode_json
+from cadenza.realtime.wire import PING as PING
 
 # Ephemeral: relayed, never stored, never numbered
 
@@ -64,5 +65,4 @@ def caught_up_frame(*, seq: int) -> str:
     return encode_json({"type": "room.caught_up", "seq": seq})
 
 
-PING = encode_json({"type": "ping"})
 PONG = encode_json({"type": "pong"})

@@ -1,27 +1,19 @@
-"""The protocol's building blocks: audiences, the one JSON encoding, and the shapes shared by
+"""The protocol's building blocks: audiences (the transport's, ``cadenza.realtime.audience``), the
+one JSON encoding, and the shapes shared by
 events and snapshots (a person, a poll option, a breakout room). ``RoomFrame`` is the base of
 every frame class: its fields are the frame's keys, so an undeclared key cannot be sent."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, ClassVar
 
-HOSTS = "hosts"
-PEERS = "peers"
-
-AudienceMember = int | str
-
-
-def may_see(audience: Sequence[AudienceMember], *, user_id: int, is_moderator: bool) -> bool:
-    """Whether a person may receive an event sent to ``audience`` (empty: everyone)."""
-    if not audience:
-        return True
-    if user_id in audience:
-        return True
-    return HOSTS in audience if is_moderator else PEERS in audience
+from cadenza.realtime.audience import HOSTS as HOSTS
+from cadenza.realtime.audience import PEERS as PEERS
+from cadenza.realtime.audience import AudienceMember as AudienceMember
+from cadenza.realtime.audience import Person as Person
+from cadenza.realtime.audience import may_see as may_see
 
 
 def encode_json(payload: dict[str, Any]) -> str:
@@ -37,12 +29,6 @@ def plain(value: Any) -> Any:
     if isinstance(value, tuple | list):
         return [plain(item) for item in value]
     return value
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Person:
-    user_id: int
-    name: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

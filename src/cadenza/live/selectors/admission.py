@@ -1,7 +1,7 @@
 """Who may be in a room: one rule (``admits``), asked for one person (``access_room`` via
 ``admit_to_room``, at connect and on every write) and for many at once (``admitted_people``).
 
-A server process re-checks every socket it holds every few seconds (``cadenza.live.room_sweep``),
+A server process re-checks every socket it holds every few seconds (``cadenza.realtime.sweep``),
 so a person un-enrolled, removed from the organization, deactivated or removed from the session
 is disconnected within seconds, without the course or organization code knowing about rooms.
 Checking each socket with ``access_room`` cost five queries per socket; ``admitted_people``

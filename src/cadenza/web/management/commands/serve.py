@@ -51,7 +51,7 @@ class Command(BaseCommand):
         import uvicorn
         from huey.contrib.djhuey import HUEY
 
-        from cadenza.web.websocket_server import WS_PROTOCOL
+        from cadenza.realtime.websocket_server import WS_PROTOCOL
 
         workers = options["workers"]
         if workers < 1:

@@ -1,5 +1,5 @@
-"""The presence changes of one room waiting for its next ``live.presence`` frame, and their
-sending (``PresenceFrames``).
+"""The presence changes of one room waiting for its next presence frame, and their sending
+(``PresenceFrames``).
 
 Each server process's hub coalesces the joins and leaves of one interval into one frame per
 room, not one frame per join to everyone present (quadratic while a big room fills). A frame
@@ -14,14 +14,15 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from cadenza.live.events import Person, PresenceChanged
+from cadenza.realtime.audience import Person
+from cadenza.realtime.rooms import PresenceFrame
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class PresenceBatch:
-    """The presence changes of one room waiting for the next ``live.presence`` frame.
+    """The presence changes of one room waiting for the next presence frame.
 
     A person's latest change wins, except that a person who arrived and left within one
     interval is not announced at all (nobody saw them); one who left and came back is
@@ -57,8 +58,9 @@ class PresenceBatch:
 class PresenceFrames:
     """One room's presence frames from this process: the changes noted meanwhile go out
     together, the first after a quiet interval at once, then at most one frame per
-    ``interval``. ``count`` answers how many people are in the room; ``send`` relays a frame
-    and answers False when it could not (the changes are then kept for the next frame)."""
+    ``interval``. ``count`` answers how many people are in the room; ``encode`` makes the
+    frame (the domain's, ``rooms.PresenceFrame``); ``send`` relays a frame and answers False
+    when it could not (the changes are then kept for the next frame)."""
 
     def __init__(
         self,
@@ -66,12 +68,14 @@ class PresenceFrames:
         session_id: int,
         interval: float,
         count: Callable[[int], Awaitable[int]],
+        encode: PresenceFrame,
         send: Callable[[int, str], Awaitable[bool]],
     ) -> None:
         self.session_id = session_id
         self.interval = interval
         self.batch = PresenceBatch()
         self._count = count
+        self._encode = encode
         self._send = send
         self._pending = asyncio.Event()
         self.task: asyncio.Task[None] | None = None
@@ -111,6 +115,6 @@ class PresenceFrames:
             return
         count = await self._count(self.session_id)
         joined, left = self.batch.take()
-        frame = PresenceChanged(joined=joined, left=left, count=count).encode()
+        frame = self._encode(joined=joined, left=left, count=count)
         if not await self._send(self.session_id, frame):
             self.batch.put_back(joined, left)

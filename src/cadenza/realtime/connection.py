@@ -2,7 +2,7 @@
 
 The room hub offers each frame once per process to every local connection allowed to see it.
 When the socket's writer is waiting on an empty queue and the server takes finished frames
-(``cadenza.lib.websocket_frames``), the frame, built once for all sockets, is written to the
+(``cadenza.realtime.websocket_frames``), the frame, built once for all sockets, is written to the
 socket at once: no queue, no task switch, no per-socket encoding. Otherwise it goes into the
 connection's queue and the writer sends it. A queue that overflows marks its connection behind
 instead of growing: the writer resyncs from the database by its last number.
@@ -11,20 +11,17 @@ instead of growing: the writer resyncs from the database by its last number.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 
-from cadenza.lib.websocket_frames import FrameWriter, OutgoingFrame
-from cadenza.live.events import AudienceMember, Person, may_see
+from cadenza.realtime.audience import Person, may_see
+from cadenza.realtime.rooms import Delivery
+from cadenza.realtime.websocket_frames import FrameWriter, OutgoingFrame
 
 QUEUE_SIZE = 256
 """Frames buffered per connection before it is marked behind and resyncs from the database."""
 
 RESYNC = -1
 """The queue item that tells a connection's writer it fell behind."""
-
-Delivery = tuple[int, Sequence[AudienceMember], str]
-"""One frame for a room: its number (0: not numbered), who may see it (empty: everyone) and
-its text."""
 
 
 class RoomConnection:

@@ -6,7 +6,8 @@ writes what it knows there, and a room's presence is the union over the processe
 is alive:
 
 - ``{prefix}:live-lease:{process}``: the process's lease, a key with a short expiry
-  (``lease_seconds``, default 5) renewed every third of it by the process's keeper task;
+  (``lease_seconds``, ``LIVE_PRESENCE_LEASE_SECONDS``: 5 by default) renewed every third of
+  it by the process's keeper task;
 - ``{prefix}:live-present:{session}:{process}``: the process's people in a room (user id ->
   name), written with absolute values, so a write repeated or re-sent is harmless;
 - ``{prefix}:live-present:{session}:processes``: the processes that have people in the room.
@@ -37,15 +38,15 @@ from collections.abc import Callable
 from typing import Any
 
 import redis.asyncio as aioredis
+from django.conf import settings
 
-from cadenza.live.events import Person
-from cadenza.live.presence_batch import PresenceBatch
-from cadenza.live.presence_scripts import CHANGE, LEFT_WITH_DEAD_PROCESSES, PEOPLE, RENEW
-from cadenza.live.redis_pool import REDIS_ERRORS, outage
+from cadenza.realtime.audience import Person
+from cadenza.realtime.presence_batch import PresenceBatch
+from cadenza.realtime.presence_scripts import CHANGE, LEFT_WITH_DEAD_PROCESSES, PEOPLE, RENEW
+from cadenza.realtime.redis_pool import REDIS_ERRORS, outage
 
 __all__ = ["PresenceBatch", "PresenceCounter"]
 
-LEASE_SECONDS = 5.0
 ROOM_KEYS_TTL_SECONDS = 24 * 3600
 CLOSE_SECONDS = 5.0
 """How long close() waits for the lease keeper to end once cancelled."""
@@ -64,14 +65,17 @@ class PresenceCounter:
         *,
         client: aioredis.Redis | None,
         prefix: str,
-        lease_seconds: float = LEASE_SECONDS,
+        lease_seconds: float | None = None,
         gone: Gone | None = None,
         process: str = "",
     ) -> None:
         self.client = client
         self.prefix = prefix
         self.process = process or uuid.uuid4().hex[:16]
-        self.lease_seconds = lease_seconds
+        self.lease_seconds = float(
+            settings.LIVE_PRESENCE_LEASE_SECONDS if lease_seconds is None else lease_seconds
+        )
+        """Seconds a dead process's people still count (default: the setting)."""
         self.gone = gone
         self._local: dict[int, dict[int, tuple[int, str]]] = {}
         """Per room: user id -> (this process's sockets, name)."""

@@ -21,8 +21,8 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
-from cadenza.live.hub_wire import room_channel
-from cadenza.live.redis_pool import REDIS_ERRORS, outage
+from cadenza.realtime.redis_pool import REDIS_ERRORS, outage
+from cadenza.realtime.wire import room_channel
 
 log = logging.getLogger(__name__)
 

@@ -30,7 +30,7 @@ from typing import Any
 
 from channels_redis.core import RedisChannelLayer
 
-from cadenza.live.redis_pool import REDIS_ERRORS, async_pool, outage
+from cadenza.realtime.redis_pool import REDIS_ERRORS, async_pool, outage
 
 log = logging.getLogger(__name__)
 

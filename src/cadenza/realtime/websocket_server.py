@@ -2,7 +2,7 @@
 
 ``cadenza serve`` runs uvicorn with this protocol (``--ws`` takes its import path too). It is
 uvicorn's own sans-I/O websocket protocol with one addition: the socket's ASGI scope carries
-the ``cadenza.websocket.preframed`` extension (``cadenza.lib.websocket_frames``), a synchronous
+the ``cadenza.websocket.preframed`` extension (``cadenza.realtime.websocket_frames``), a synchronous
 ``write`` that puts a finished text frame on the socket's transport when the socket can take
 it now. The live room's hub builds each event's frame once per process and writes it to every
 local socket this way (decision 0009); everything else (handshake, close, pings, reading,
@@ -22,9 +22,9 @@ from __future__ import annotations
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.http11 import Request
 
-from cadenza.lib.websocket_frames import PREFRAMED
+from cadenza.realtime.websocket_frames import PREFRAMED
 
-WS_PROTOCOL = "cadenza.web.websocket_server:RoomWebSocketProtocol"
+WS_PROTOCOL = "cadenza.realtime.websocket_server:RoomWebSocketProtocol"
 """The import path uvicorn's ``ws`` setting (``--ws``) takes."""
 
 

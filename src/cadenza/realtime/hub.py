@@ -7,17 +7,19 @@ with participants in the room receives it; otherwise it is handed to this proces
 thread-safely. The hub receives each message once per process, checks the room's sequence (a
 gap is filled by one database read for the whole process), and offers the same frame, built
 once, to each local connection allowed to see it: written to the socket at once when its
-writer is idle, else put in the connection's small bounded queue (``room_connection``). A
+writer is idle, else put in the connection's small bounded queue (``connection``). A
 connection whose queue overflows is marked behind: its queue is emptied and it resyncs from
 the database by its last number, so a slow reader never blocks the room or grows memory
 without bound.
 
-The wire format is in ``hub_wire``; a socket's queue and the fan-out in
-``room_connection``. The hub also keeps what is per process rather than per socket: presence
-(``cadenza.live.presence``: counted per person under this process's lease, announced as one
-coalesced frame per room per ``presence_interval``, ``presence_batch``) and the sweep
-(``cadenza.live.room_sweep``: every few seconds one admission check per room, every ~25 s
-one heartbeat write for all of the process's sockets and a ping to each).
+The wire format is in ``wire``, publishing in ``publish``; a socket's queue and the fan-out in
+``connection``. The hub also keeps what is per process rather than per socket: presence
+(``presence``: counted per person under this process's lease, announced as one coalesced
+frame per room per ``presence_interval``, ``presence_batch``) and the sweep (``sweep``: every
+few seconds one admission check per room, every ~25 s one heartbeat write for all of the
+process's sockets and a ping to each). What it reads from the domain (the room's numbered
+events, who is admitted, the presence frame) it is handed (``rooms``): the transport imports
+no domain app.
 
 Redis may go away (restart) at any moment: the hub's rooms keep their sockets, an ephemeral
 frame that cannot be sent is dropped (a presence frame is kept for the next one), and when the
@@ -37,21 +39,19 @@ from typing import Literal
 import redis.asyncio as aioredis
 from django.conf import settings
 
-from cadenza.live.database import in_database_thread
-from cadenza.live.events import AudienceMember, Person
-from cadenza.live.hub_subscriber import RoomSubscriber
-from cadenza.live.hub_wire import hub_prefix, room_channel, wire_message
-from cadenza.live.presence import LEASE_SECONDS, PresenceCounter
-from cadenza.live.presence_batch import PresenceFrames
-from cadenza.live.redis_pool import REDIS_ERRORS, async_client, outage
-from cadenza.live.room_connection import QUEUE_SIZE, Delivery, RoomConnection, offer_to_room
-from cadenza.live.selectors.room import events_between, room_last_seq
+from cadenza.realtime.audience import AudienceMember, Person
+from cadenza.realtime.connection import QUEUE_SIZE, RoomConnection, offer_to_room
+from cadenza.realtime.database import in_database_thread
+from cadenza.realtime.presence import PresenceCounter
+from cadenza.realtime.presence_batch import PresenceFrames
+from cadenza.realtime.publish import receive_locally_with
+from cadenza.realtime.redis_pool import REDIS_ERRORS, async_client, outage
+from cadenza.realtime.rooms import Delivery, Rooms, registered_rooms
+from cadenza.realtime.subscriber import RoomSubscriber
+from cadenza.realtime.sweep import sweep_forever
+from cadenza.realtime.wire import hub_prefix, room_channel, wire_message
 
 log = logging.getLogger(__name__)
-
-PRESENCE_INTERVAL = 1.0
-"""Seconds between two ``live.presence`` frames of one room from one process (the first
-change after a quiet interval goes out at once)."""
 
 _CATCH_UP = -2
 """The inbox item that makes a room read what it missed while Redis was away."""
@@ -69,30 +69,39 @@ class _Room:
 
 
 class RoomHub:
-    """The process's room hub. Create through ``get_hub``; tests may build their own."""
+    """The process's room hub. Create through ``get_hub``; tests may build their own.
+
+    What is not given is read from the settings when the hub is made (``REDIS_URL``,
+    ``LIVE_HUB_PREFIX``, ``LIVE_PRESENCE_INTERVAL``, ``LIVE_SWEEP_SECONDS``,
+    ``LIVE_FLUSH_SECONDS``, ``LIVE_PRESENCE_LEASE_SECONDS``), and ``rooms`` is the domain's
+    implementation registered at startup (``cadenza.realtime.rooms``)."""
 
     def __init__(
         self,
         *,
-        redis_url: str = "",
+        redis_url: str | None = None,
         prefix: str = "",
         queue_size: int = QUEUE_SIZE,
-        presence_interval: float = PRESENCE_INTERVAL,
-        sweep_seconds: float = 5.0,
-        flush_window: float = 0.0,
-        lease_seconds: float = LEASE_SECONDS,
+        presence_interval: float | None = None,
+        sweep_seconds: float | None = None,
+        flush_window: float | None = None,
+        lease_seconds: float | None = None,
+        rooms: Rooms | None = None,
     ):
-        self.redis_url = redis_url
+        self.redis_url = settings.REDIS_URL if redis_url is None else redis_url
         self.prefix = prefix or hub_prefix()
         self.queue_size = queue_size
-        self.presence_interval = presence_interval
-        self.sweep_seconds = sweep_seconds
+        self.presence_interval = _setting(presence_interval, "LIVE_PRESENCE_INTERVAL")
+        """Seconds between two presence frames of one room from this process (the first
+        change after a quiet interval goes out at once)."""
+        self.sweep_seconds = _setting(sweep_seconds, "LIVE_SWEEP_SECONDS")
         """Seconds between two admission sweeps of this process's sockets."""
-        self.flush_window = flush_window
+        self.flush_window = _setting(flush_window, "LIVE_FLUSH_SECONDS")
         """Seconds between two runs of a room's frames: what arrives meanwhile goes out
         together, one write per socket (0: every message at once)."""
-        self.lease_seconds = lease_seconds
+        self.lease_seconds = _setting(lease_seconds, "LIVE_PRESENCE_LEASE_SECONDS")
         """A dead process's people stop counting within this many seconds."""
+        self.rooms = rooms or registered_rooms()
         self.loop: asyncio.AbstractEventLoop | None = None
         self.gap_reads = 0
         self._rooms: dict[int, _Room] = {}
@@ -123,6 +132,7 @@ class RoomHub:
                 session_id=session_id,
                 interval=self.presence_interval,
                 count=self.presence_counter().count,
+                encode=self.rooms.presence_frame,
                 send=lambda session, frame: self.broadcast_ephemeral(
                     session_id=session, frame=frame
                 ),
@@ -188,7 +198,7 @@ class RoomHub:
         server) and up to ``listed`` of their user ids, ascending."""
         return await self.presence_counter().summary(session_id, listed=listed)
 
-    def rooms(self) -> dict[int, list[RoomConnection]]:
+    def local_rooms(self) -> dict[int, list[RoomConnection]]:
         """The rooms with sockets in this process, and those sockets (for the sweep)."""
         return {
             session_id: list(room.connections)
@@ -277,8 +287,6 @@ class RoomHub:
 
     def _start_sweeping(self) -> None:
         if self._sweeper is None or self._sweeper.done():
-            from cadenza.live.room_sweep import sweep_forever
-
             self._sweeper = asyncio.create_task(sweep_forever(self, every=self.sweep_seconds))
 
     async def _open(self, room: _Room) -> None:
@@ -294,7 +302,7 @@ class RoomHub:
                     recovered=self._recovered,
                 )
             await self._subscriber.subscribe(room.session_id)
-        room.last_seq = await in_database_thread(room_last_seq)(room.session_id)
+        room.last_seq = await in_database_thread(self.rooms.log.last_number)(room.session_id)
         room.ready.set()
 
     def _recovered(self) -> None:
@@ -334,7 +342,7 @@ class RoomHub:
                     if seq == 0:
                         run.append((0, audience, frame))
                     elif seq == _CATCH_UP:
-                        last = await in_database_thread(room_last_seq)(room.session_id)
+                        last = await in_database_thread(self.rooms.log.last_number)(room.session_id)
                         if last > room.last_seq:
                             run += await self._missing(room, last)
                     elif seq > room.last_seq:
@@ -355,7 +363,7 @@ class RoomHub:
     async def _missing(self, room: _Room, last: int) -> list[Delivery]:
         """One database read for the whole process fills a gap in the room's sequence."""
         self.gap_reads += 1
-        rows = await in_database_thread(events_between)(
+        rows = await in_database_thread(self.rooms.log.between)(
             session_id=room.session_id, first=room.last_seq + 1, last=last
         )
         room.last_seq = max(room.last_seq, last)
@@ -373,21 +381,21 @@ class RoomHub:
         return changed
 
 
+def _setting(given: float | None, name: str) -> float:
+    return float(getattr(settings, name)) if given is None else given
+
+
 _hub: RoomHub | None = None
 
 
 def get_hub() -> RoomHub:
-    """This process's hub (made on first use, bound to the event loop that serves sockets),
-    with ``LIVE_PRESENCE_INTERVAL`` and ``LIVE_SWEEP_SECONDS`` from the settings."""
+    """This process's hub (made on first use, bound to the event loop that serves sockets,
+    with its figures from the settings); in the in-process mode, ``publish_event`` hands it
+    what actions publish."""
     global _hub
     if _hub is None:
-        _hub = RoomHub(
-            redis_url=settings.REDIS_URL,
-            presence_interval=float(getattr(settings, "LIVE_PRESENCE_INTERVAL", PRESENCE_INTERVAL)),
-            sweep_seconds=float(getattr(settings, "LIVE_SWEEP_SECONDS", 5.0)),
-            flush_window=float(getattr(settings, "LIVE_FLUSH_SECONDS", 0.0)),
-            lease_seconds=float(getattr(settings, "LIVE_PRESENCE_LEASE_SECONDS", LEASE_SECONDS)),
-        )
+        _hub = RoomHub()
+        receive_locally_with(_hub.deliver_threadsafe)
     return _hub
 
 
@@ -395,11 +403,6 @@ async def reset_hub() -> None:
     """Close this process's hub (tests, and a server shutting down)."""
     global _hub
     hub, _hub = _hub, None
+    receive_locally_with(None)
     if hub is not None:
         await hub.close()
-
-
-def deliver_locally(session_id: int, text: str) -> None:
-    """Hand a published message to this process's hub, if it has one (in-process mode)."""
-    if _hub is not None:
-        _hub.deliver_threadsafe(session_id, text)
