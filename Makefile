@@ -59,4 +59,4 @@ bench-live: install
 		$(BIN)/python bench/live/run.py $(BENCH_LIVE_ARGS)
 
 clean:
-	rm -rf $(VENV) .test-data .mypy_cache .ruff_cache
+	rm -rf $(VENV) .test-data .mypy_cache .ruff_cache .grimp_cache
