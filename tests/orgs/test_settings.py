@@ -160,3 +160,17 @@ def test_members_see_the_logo_and_other_organizations_do_not(client: Client, sta
     outsider = make_user(make_org())
     client.force_login(outsider)
     assert client.get(reverse("org_logo", args=[staff.org.slug])).status_code == 404
+
+
+def test_the_settings_page_previews_the_current_logo_from_an_address_that_answers(
+    client: Client, staff: Staff
+) -> None:
+    client.force_login(staff.admin)
+    logo = SimpleUploadedFile("brand.png", _image("PNG"), content_type="image/png")
+    client.post(reverse("org_settings", args=[staff.org.slug]), _form(logo=logo))
+    page = client.get(reverse("org_settings", args=[staff.org.slug])).content.decode()
+    preview = f'<img src="/o/{staff.org.slug}/logo/" alt="Riverside Health logo" height="40">'
+    assert f"<p>Current logo: {preview}</p>" in page
+    response = client.get(f"/o/{staff.org.slug}/logo/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == _image("PNG")  # type: ignore[attr-defined]

@@ -39,6 +39,7 @@ SKIPPED_PREFIXES = ("admin/", "api/")
 NOT_PAGES = {
     "access_token_revoke",
     "health",
+    "favicon",
     "logout",
     "org_logo",
     "org_member_role",
@@ -79,6 +80,7 @@ ANONYMOUS_PAGES = {
     "password_reset_confirm",
     "password_reset_complete",
     "health",
+    "favicon",
     "logout",
 }
 

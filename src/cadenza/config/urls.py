@@ -5,10 +5,12 @@ from django.urls import include, path
 
 from cadenza.api.api import api
 from cadenza.web import views as web_views
+from cadenza.web.site_icon import favicon
 
 urlpatterns = [
     path("", web_views.home, name="home"),
     path("healthz", web_views.health, name="health"),
+    path("favicon.ico", favicon, name="favicon"),
     path("accounts/", include("cadenza.accounts.urls")),
     path("", include("cadenza.live.urls.feeds")),
     path("", include("cadenza.web.urls")),
