@@ -41,9 +41,9 @@ def client() -> Client:
 
 @pytest.fixture(autouse=True)
 def _fresh_room_write_limits() -> Iterator[None]:
-    """The room's write limits are per process (``cadenza.live.room_limits``): each test
+    """The room's write limits are per process (``cadenza.live.room.limits``): each test
     starts with full buckets, and a test that moves their clock does not leak it."""
-    from cadenza.live.room_limits import write_buckets
+    from cadenza.live.room.limits import write_buckets
 
     clock = write_buckets.clock
     write_buckets.clear()

@@ -21,9 +21,9 @@ from cadenza.courses.actions import enrol_learner, publish_course
 from cadenza.courses.models import Course, Enrolment, Module, Unit, UnitKind
 from cadenza.learning.actions.knowledge_checks import add_question
 from cadenza.learning.models import Question, QuestionKind
-from cadenza.live.actions.room_questions import ask_question
-from cadenza.live.actions.scheduling import schedule_live_session
 from cadenza.live.models import LiveSession, RoomQuestion, SessionFormat
+from cadenza.live.room.actions.questions import ask_question
+from cadenza.live.schedule.actions.scheduling import schedule_live_session
 from cadenza.orgs.models import Membership, Organization, Role
 from cadenza.orgs.selectors import OrgContext
 from tests.factories import make_course, make_module, make_org, make_unit, make_user

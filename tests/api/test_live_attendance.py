@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from cadenza.accounts.models import User
-from cadenza.live.actions.attendance import join_room, leave_room
+from cadenza.live.attendance.actions.attendance import join_room, leave_room
 from cadenza.live.models import Attendance, Poll, QuestionStatus, RoomQuestion
-from cadenza.live.room_commands import perform
+from cadenza.live.room.commands import perform
 from cadenza.orgs.models import Role
 from tests.api.conftest import api_as, iso
 from tests.factories import make_org, make_user

@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 
 from cadenza.live.models import RoomQuestion
-from cadenza.live.room_commands import perform
+from cadenza.live.room.commands import perform
 from tests.api.conftest import API
 from tests.live.conftest import build_classroom
 

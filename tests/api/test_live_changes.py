@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from cadenza.live.actions.scheduling import cancel_session
 from cadenza.live.models import SessionStatus
+from cadenza.live.schedule.actions.scheduling import cancel_session
 from cadenza.notifications.models import Notification
 from tests.api.conftest import api_as
 from tests.api.test_live_sessions import ORG, expected, person

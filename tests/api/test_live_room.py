@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from cadenza.live.actions.attendance import join_room
-from cadenza.live.actions.scheduling import cancel_session, move_occurrence
+from cadenza.live.attendance.actions.attendance import join_room
 from cadenza.live.models import ChatMessage, RoomEvent
+from cadenza.live.schedule.actions.scheduling import cancel_session, move_occurrence
 from tests.api.conftest import api_as
 from tests.live.conftest import Classroom, build_classroom
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from cadenza.courses.models import Unit
-from cadenza.live.actions.scheduling import cancel_session
 from cadenza.live.models import LiveSeries, LiveSession
+from cadenza.live.schedule.actions.scheduling import cancel_session
 from tests.api.conftest import API, api_as, iso
 from tests.factories import make_course, make_module
 from tests.live.fixtures_scheduling import START, School, build_school, fresh, schedule

@@ -9,8 +9,8 @@ import jwt
 import pytest
 from django.utils import timezone
 
-from cadenza.live.actions.room_moderation import remove_participant
 from cadenza.live.models import LiveSession, VideoProvider
+from cadenza.live.room.actions.moderation import remove_participant
 from cadenza.orgs.selectors import access_org
 from tests.api.conftest import api_as
 from tests.live.fixtures_attendance import Live, build_live

@@ -16,7 +16,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cadenza.live.actions.room_polls import create_poll
+from cadenza.live.room.actions.polls import create_poll
 from tests.browser.conftest import LiveRoom, OpenTab, chat_lines, open_the_room, say
 from tests.live.conftest import Classroom, build_classroom, ctx_of
 

@@ -24,8 +24,8 @@ from pytest_django.fixtures import Settings
 
 from cadenza.accounts.models import User
 from cadenza.courses.actions import publish_course
-from cadenza.live.actions.scheduling import schedule_live_session
 from cadenza.live.models import LiveSession, RoomEvent, SessionFormat
+from cadenza.live.schedule.actions.scheduling import schedule_live_session
 from cadenza.orgs.models import Organization, Role
 from cadenza.orgs.selectors import OrgContext, access_org
 from cadenza.realtime.hub import reset_hub
@@ -108,7 +108,7 @@ def ctx_of(user: User, org: Organization) -> OrgContext:
 
 def post_as_ada(classroom: Classroom, body: str, cid: str) -> RoomEvent:
     """Ada posts a chat message through the action (outside any socket)."""
-    from cadenza.live.actions.room_chat import post_chat_message
+    from cadenza.live.room.actions.chat import post_chat_message
 
     ctx = ctx_of(classroom.ada, classroom.org)
     return post_chat_message(ctx=ctx, session=classroom.session, body=body, client_event_id=cid)

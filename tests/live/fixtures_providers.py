@@ -11,8 +11,6 @@ from django.utils import timezone
 
 from cadenza.accounts.models import User
 from cadenza.courses.actions import enrol_learner, publish_course
-from cadenza.live.actions.room_breakouts import BreakoutPlan, start_breakouts
-from cadenza.live.actions.scheduling import schedule_live_session
 from cadenza.live.models import (
     BreakoutRoom,
     LiveSession,
@@ -20,6 +18,8 @@ from cadenza.live.models import (
     SessionFormat,
     VideoProvider,
 )
+from cadenza.live.room.actions.breakouts import BreakoutPlan, start_breakouts
+from cadenza.live.schedule.actions.scheduling import schedule_live_session
 from cadenza.orgs.models import Organization, Role
 from cadenza.orgs.selectors import OrgContext
 from tests.factories import make_course, make_module, make_org, make_user

@@ -11,8 +11,8 @@ from django.test import Client
 from cadenza.accounts.models import User
 from cadenza.courses.actions import publish_course
 from cadenza.courses.models import Course, Module
-from cadenza.live.actions.scheduling import ScheduledSessions, schedule_live_session
 from cadenza.live.models import LiveSession, SessionFormat
+from cadenza.live.schedule.actions.scheduling import ScheduledSessions, schedule_live_session
 from cadenza.orgs.models import Organization, Role
 from tests.factories import enrol, make_course, make_module, make_org, make_user
 

@@ -13,7 +13,7 @@ from cadenza.activity.models import Statement
 from cadenza.activity.verbs import Verb
 from cadenza.learning.models import ProgressStatus, UnitProgress
 from cadenza.lib.errors import DomainError
-from cadenza.live.actions.attendance import (
+from cadenza.live.attendance.actions.attendance import (
     close_open_intervals,
     compute_attendance,
     correct_attendance,
@@ -22,8 +22,8 @@ from cadenza.live.actions.attendance import (
     leave_room,
     note_presence_heartbeat,
 )
+from cadenza.live.attendance.selectors.attendance import attendance_report, session_presence
 from cadenza.live.models import Attendance, LiveSession, PresenceInterval
-from cadenza.live.selectors.attendance import attendance_report, session_presence
 from tests.factories import make_user
 from tests.live.fixtures_attendance import END, START, Live, add_session, at, build_live
 

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cadenza.accounts.models import User
-from cadenza.live.actions.attendance import compute_attendance, join_room, leave_room
+from cadenza.live.attendance.actions.attendance import compute_attendance, join_room, leave_room
 from cadenza.live.models import Attendance
 from cadenza.orgs.models import Role
 from tests.factories import PASSWORD, make_org, make_user

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from cadenza.live.actions.room_breakouts import BreakoutPlan, close_breakouts, start_breakouts
 from cadenza.live.models import BreakoutRoom, LiveSession, VideoProvider
+from cadenza.live.room.actions.breakouts import BreakoutPlan, close_breakouts, start_breakouts
 from tests.live.conftest import Classroom, build_classroom, ctx_of
 
 pytestmark = pytest.mark.django_db

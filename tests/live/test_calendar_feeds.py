@@ -7,9 +7,9 @@ import pytest
 from django.urls import include, path, reverse
 
 from cadenza.config.urls import urlpatterns as site_urlpatterns
-from cadenza.live.actions.calendar_feeds import calendar_feed_for, revoke_calendar_feed
 from cadenza.live.models import CalendarFeed, LiveSession
-from cadenza.live.selectors.schedule import join_path
+from cadenza.live.schedule.actions.calendar_feeds import calendar_feed_for, revoke_calendar_feed
+from cadenza.live.schedule.selectors import join_path
 from tests.live.fixtures_scheduling import School, build_school, client_for, schedule
 from tests.live.ical_parser import parse, unescape
 

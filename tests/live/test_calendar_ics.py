@@ -11,10 +11,14 @@ import pytest
 from cadenza.accounts.models import User
 from cadenza.courses.actions import add_module, publish_course, withdraw_learner
 from cadenza.courses.models import Enrolment
-from cadenza.live.actions.scheduling import cancel_session, move_occurrence, schedule_live_session
-from cadenza.live.calendar import escape_text, fold, person_feed, session_ics
 from cadenza.live.models import SessionFormat
-from cadenza.live.selectors.schedule import join_path
+from cadenza.live.schedule.actions.scheduling import (
+    cancel_session,
+    move_occurrence,
+    schedule_live_session,
+)
+from cadenza.live.schedule.calendar import escape_text, fold, person_feed, session_ics
+from cadenza.live.schedule.selectors import join_path
 from cadenza.orgs.actions import add_member
 from cadenza.orgs.models import Role
 from tests.factories import enrol, make_course, make_module

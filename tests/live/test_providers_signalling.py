@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cadenza.live.providers.builtin_signalling import (
+from cadenza.live.sessions.video_signalling import (
     MAX_SDP_BYTES,
     IceMessage,
     SessionDescription,

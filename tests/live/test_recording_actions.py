@@ -17,7 +17,7 @@ from pytest_django.fixtures import Settings
 
 from cadenza.accounts.models import User
 from cadenza.lib.errors import DomainError
-from cadenza.live.actions.replay import (
+from cadenza.live.attendance.actions.replay import (
     ReplayNotAvailable,
     attach_recording,
     remove_recording,

@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
-from cadenza.live.actions.reminders import notify_starting_now, send_due_reminders
-from cadenza.live.actions.scheduling import cancel_session, move_occurrence
-from cadenza.live.selectors.schedule import join_path
+from cadenza.live.schedule.actions.reminders import notify_starting_now, send_due_reminders
+from cadenza.live.schedule.actions.scheduling import cancel_session, move_occurrence
+from cadenza.live.schedule.selectors import join_path
 from cadenza.live.tasks import send_live_session_reminders
 from cadenza.notifications.models import Notification, OutboxEmail
 from tests.live.fixtures_scheduling import START, School, build_school, fresh, schedule

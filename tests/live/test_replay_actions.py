@@ -11,13 +11,13 @@ from cadenza.activity.models import Statement
 from cadenza.activity.verbs import Verb
 from cadenza.learning.models import ProgressStatus, UnitProgress
 from cadenza.lib.errors import DomainError
-from cadenza.live.actions.attendance import (
+from cadenza.live.attendance.actions.attendance import (
     compute_attendance,
     correct_attendance,
     join_room,
     leave_room,
 )
-from cadenza.live.actions.replay import (
+from cadenza.live.attendance.actions.replay import (
     ReplayNotAvailable,
     answer_question_later,
     record_replay_watching,

@@ -12,10 +12,10 @@ from django.urls import reverse
 from cadenza.accounts.models import User
 from cadenza.activity.models import Statement
 from cadenza.activity.verbs import Verb
-from cadenza.live.actions.room_chat import post_chat_message
-from cadenza.live.actions.room_questions import ask_question
-from cadenza.live.actions.room_state import close_room
 from cadenza.live.models import ChatMessage, RoomEvent, RoomQuestion
+from cadenza.live.room.actions.chat import post_chat_message
+from cadenza.live.room.actions.questions import ask_question
+from cadenza.live.room.actions.state import close_room
 from cadenza.orgs.models import Role
 from cadenza.orgs.selectors import OrgContext
 from tests.factories import PASSWORD

@@ -13,6 +13,8 @@ from django.test import Client
 from django.urls import reverse
 
 from cadenza.accounts.models import User
+from cadenza.live.attendance.selectors import replay as replay_selectors
+from cadenza.live.attendance.selectors.replay import ReplayPage
 from cadenza.live.models import (
     BreakoutAssignment,
     BreakoutRoom,
@@ -26,8 +28,6 @@ from cadenza.live.models import (
     RoomQuestion,
 )
 from cadenza.live.providers.base import ProviderUnavailable, Recording
-from cadenza.live.selectors import replay as replay_selectors
-from cadenza.live.selectors.replay import ReplayPage
 from cadenza.orgs.models import Role
 from tests.factories import PASSWORD, enrol, make_org, make_user
 from tests.live.fixtures_attendance import Live, at, build_live

@@ -8,9 +8,9 @@ from django.test.utils import CaptureQueriesContext
 
 from cadenza.courses.actions import withdraw_learner
 from cadenza.courses.models import Enrolment, Unit
-from cadenza.live.actions.room_moderation import remove_participant
 from cadenza.live.models import LiveSession
-from cadenza.live.selectors.admission import admitted_people
+from cadenza.live.room.actions.moderation import remove_participant
+from cadenza.live.sessions.admission import admitted_people
 from tests.live.conftest import Classroom, build_classroom, ctx_of
 
 pytestmark = pytest.mark.django_db

@@ -16,14 +16,14 @@ from django.http import Http404
 
 from cadenza.accounts.models import User
 from cadenza.courses.models import Course, Module, Unit
-from cadenza.live.actions.room_moderation import remove_participant
-from cadenza.live.actions.scheduling import cancel_session
 from cadenza.live.models import ChatMessage
-from cadenza.live.room_commands import perform
-from cadenza.live.selectors.admission import admitted_people
-from cadenza.live.selectors.room import access_room
-from cadenza.live.selectors.schedule import participants, upcoming_sessions
-from cadenza.live.selectors.sessions import access_session
+from cadenza.live.room.actions.moderation import remove_participant
+from cadenza.live.room.commands import perform
+from cadenza.live.room.selectors.room import access_room
+from cadenza.live.schedule.actions.scheduling import cancel_session
+from cadenza.live.schedule.selectors import participants, upcoming_sessions
+from cadenza.live.sessions.access import access_session
+from cadenza.live.sessions.admission import admitted_people
 from tests.live.conftest import Classroom, build_classroom, ctx_of
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,8 @@ import pytest
 from channels.db import database_sync_to_async
 from django.test import Client
 
-from cadenza.live.events.commands import (
+from cadenza.live.models import RoomEvent
+from cadenza.live.room.events.commands import (
     BreakoutRoomPlan,
     BreakoutsStart,
     ChatPost,
@@ -18,7 +19,6 @@ from cadenza.live.events.commands import (
     PollVote,
     parse_command,
 )
-from cadenza.live.models import RoomEvent
 from tests.api.conftest import API
 from tests.live.conftest import Classroom, Room
 

@@ -20,13 +20,13 @@ from django.db import OperationalError, connection
 from django.test import Client
 from django.urls import reverse
 
-from cadenza.live.actions.room_events import number_next_event
 from cadenza.live.models import ChatMessage
+from cadenza.live.room.actions.numbering import number_next_event
 from tests.live.conftest import Classroom, Room
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
-NUMBERING = "cadenza.live.actions.room_chat.number_next_event"
+NUMBERING = "cadenza.live.room.actions.chat.number_next_event"
 """Where the chat write takes the room's next number, under the room's lock."""
 
 

@@ -29,7 +29,6 @@ import pytest
 from django.db import connections
 
 from cadenza.accounts.models import User
-from cadenza.live.events import DURABLE_EVENT_TYPES, may_see
 from cadenza.live.models import (
     ChatMessage,
     LiveSession,
@@ -38,9 +37,10 @@ from cadenza.live.models import (
     RaisedHand,
     RoomQuestion,
 )
-from cadenza.live.room_commands import perform
-from cadenza.live.selectors.room import access_room, events_between, room_last_seq
-from cadenza.live.selectors.snapshot import room_snapshot
+from cadenza.live.room.commands import perform
+from cadenza.live.room.events import DURABLE_EVENT_TYPES, may_see
+from cadenza.live.room.selectors.room import access_room, events_between, room_last_seq
+from cadenza.live.room.selectors.snapshot import room_snapshot
 from tests.live.conftest import Classroom, build_classroom
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from channels.db import database_sync_to_async
 
-from cadenza.live.events import Person
+from cadenza.live.room.events import Person
 from cadenza.realtime import hub as hub_module
 from cadenza.realtime import wire as hub_wire
 from cadenza.realtime.connection import RoomConnection
@@ -69,7 +69,7 @@ async def test_a_paused_socket_whose_queue_overflows_resyncs_without_loss_or_dou
     (connection,) = hub._rooms[classroom.session.pk].connections
     held: list[dict[str, Any]] = []
     monkeypatch.setattr(
-        "cadenza.live.actions.room_events.publish_event", lambda **message: held.append(message)
+        "cadenza.live.room.actions.numbering.publish_event", lambda **message: held.append(message)
     )
     await database_sync_to_async(post_many_as_ada)(classroom, 2, 8)
     wire.paused = True

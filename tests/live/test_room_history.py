@@ -15,7 +15,7 @@ import pytest
 from channels.db import database_sync_to_async
 from django.db import transaction
 
-from cadenza.live.actions.room_chat import post_chat_message
+from cadenza.live.room.actions.chat import post_chat_message
 from tests.api.conftest import api_as
 from tests.live.conftest import Classroom, Room, ctx_of
 

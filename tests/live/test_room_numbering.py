@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
-from cadenza.live.actions import room_chat
-from cadenza.live.actions.room_events import RoomRefusal, check_room_write, number_next_event
 from cadenza.live.models import ChatMessage, LiveSession
+from cadenza.live.room.actions import chat as room_chat
+from cadenza.live.room.actions.numbering import RoomRefusal, check_room_write, number_next_event
 from tests.live.conftest import Classroom, post_as_ada, stored_events
 
 

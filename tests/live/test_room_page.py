@@ -22,15 +22,15 @@ from django.utils import timezone
 
 from cadenza.accounts.models import User
 from cadenza.courses.actions import publish_course
-from cadenza.live.actions.room_chat import post_chat_message
-from cadenza.live.actions.room_moderation import remove_participant
-from cadenza.live.actions.scheduling import schedule_live_session
 from cadenza.live.models import (
     LiveSession,
     SessionFormat,
     SessionStatus,
     VideoProvider,
 )
+from cadenza.live.room.actions.chat import post_chat_message
+from cadenza.live.room.actions.moderation import remove_participant
+from cadenza.live.schedule.actions.scheduling import schedule_live_session
 from cadenza.orgs.models import Organization, Role
 from cadenza.orgs.selectors import access_org
 from tests.factories import enrol, make_course, make_module, make_org, make_user

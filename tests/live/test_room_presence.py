@@ -20,8 +20,8 @@ from channels.db import database_sync_to_async
 from uvicorn.protocols.utils import ClientDisconnected
 
 from cadenza.accounts.models import User
-from cadenza.live import events
 from cadenza.live.models import LiveSession, PresenceInterval
+from cadenza.live.room import events
 from cadenza.realtime import hub as hub_module
 from cadenza.realtime.connection import RoomConnection
 from tests.live.conftest import ORIGIN, Classroom, Room, RoomClient, session_cookie
@@ -161,7 +161,7 @@ async def test_leaving_is_broadcast_when_closing_the_presence_interval_fails(
     def database_down(connection_id: str) -> None:
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr("cadenza.live.consumers._leave_attendance", database_down)
+    monkeypatch.setattr("cadenza.live.room.consumers._leave_attendance", database_down)
     await ada.close()
     assert await host.events("live.presence") == _left(classroom, 1)
     assert hub_module.get_hub().local_connections(classroom.session.pk) == 1

@@ -21,7 +21,7 @@ import pytest
 import pytest_asyncio
 import redis
 
-from cadenza.live.events import Person
+from cadenza.live.room.events import Person
 from cadenza.realtime.connection import RoomConnection
 from cadenza.realtime.hub import RoomHub
 from cadenza.realtime.presence import PresenceCounter

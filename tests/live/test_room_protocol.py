@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from channels.db import database_sync_to_async
 
-from cadenza.live import events
 from cadenza.live.models import ChatMessage, RoomEvent
-from cadenza.live.providers.builtin_signalling import (
+from cadenza.live.room import events
+from cadenza.live.sessions.video_signalling import (
     RTC_ANSWER,
     SIGNAL_TYPES,
     IceMessage,
@@ -70,7 +70,7 @@ async def test_reconnecting_client_receives_exactly_the_events_it_missed(
 async def test_a_client_too_far_behind_gets_a_snapshot(
     classroom: Classroom, room: Room, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("cadenza.live.selectors.room.REPLAY_LIMIT", 2)
+    monkeypatch.setattr("cadenza.live.room.selectors.room.REPLAY_LIMIT", 2)
     for n in range(1, 5):
         await database_sync_to_async(post_as_ada)(classroom, f"message {n}", f"c{n}")
     _bob, frames = await room.join(classroom.bob, classroom.session, last_seq=1)
@@ -166,7 +166,7 @@ async def test_a_slow_reader_whose_queue_overflows_resyncs_without_loss(
     ]
     held: list[dict[str, Any]] = []
     monkeypatch.setattr(
-        "cadenza.live.actions.room_events.publish_event", lambda **message: held.append(message)
+        "cadenza.live.room.actions.numbering.publish_event", lambda **message: held.append(message)
     )
     await database_sync_to_async(post_many_as_ada)(classroom, 2, 11)
     # Ten events reach the hub in one burst, before the slow socket's writer can run.
@@ -196,7 +196,7 @@ async def test_the_hub_fills_a_gap_with_one_read_for_all_its_listeners(
         if message["seq"] != 2:
             original(**message)
 
-    monkeypatch.setattr("cadenza.live.actions.room_events.publish_event", lose_the_second)
+    monkeypatch.setattr("cadenza.live.room.actions.numbering.publish_event", lose_the_second)
     for n in range(1, 4):
         await database_sync_to_async(post_as_ada)(classroom, f"message {n}", f"c{n}")
     for client in (ada, bob):

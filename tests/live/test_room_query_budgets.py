@@ -12,14 +12,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cadenza.live.actions.room_chat import post_chat_message
-from cadenza.live.actions.room_hands import raise_hand
-from cadenza.live.actions.room_polls import create_poll, vote_in_poll
-from cadenza.live.actions.room_questions import ask_question
 from cadenza.live.models import Poll
-from cadenza.live.room_commands import perform
-from cadenza.live.selectors.room import access_room
-from cadenza.live.selectors.snapshot import room_snapshot
+from cadenza.live.room.actions.chat import post_chat_message
+from cadenza.live.room.actions.hands import raise_hand
+from cadenza.live.room.actions.polls import create_poll, vote_in_poll
+from cadenza.live.room.actions.questions import ask_question
+from cadenza.live.room.commands import perform
+from cadenza.live.room.selectors.room import access_room
+from cadenza.live.room.selectors.snapshot import room_snapshot
 from tests.live.conftest import Classroom, build_classroom, ctx_of
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -18,9 +18,9 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from pytest_django.fixtures import Settings
 
-from cadenza.live.actions.room_moderation import person_group
-from cadenza.live.events import Person
 from cadenza.live.models import LiveSession
+from cadenza.live.room.actions.moderation import person_group
+from cadenza.live.room.events import Person
 from cadenza.realtime.connection import RoomConnection
 from cadenza.realtime.hub import RoomHub, get_hub, reset_hub
 from tests.live.conftest import Classroom, Room

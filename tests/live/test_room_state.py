@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from cadenza.live.actions.attendance import join_room
-from cadenza.live.actions.room_state import close_room, open_room
-from cadenza.live.actions.scheduling import move_occurrence
+from cadenza.live.attendance.actions.attendance import join_room
 from cadenza.live.models import Attendance
+from cadenza.live.room.actions.state import close_room, open_room
+from cadenza.live.schedule.actions.scheduling import move_occurrence
 from cadenza.notifications.models import Notification, OutboxEmail
 from tests.live.conftest import Classroom, build_classroom, ctx_of
 

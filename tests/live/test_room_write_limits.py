@@ -1,6 +1,6 @@
 """A person writing faster than the room allows is refused, per kind, without slowing others.
 
-The limits are token buckets per person and kind (``cadenza.live.room_limits``); the tests set
+The limits are token buckets per person and kind (``cadenza.live.room.limits``); the tests set
 a small chat limit (3 at once, then 1 a second) and move the buckets' clock instead of
 sleeping.
 """
@@ -13,7 +13,7 @@ from pytest_django.fixtures import Settings
 
 from cadenza.lib.rate_limit import Rate, TokenBuckets, parse_rates
 from cadenza.live.models import ChatMessage, RoomQuestion
-from cadenza.live.room_limits import write_buckets
+from cadenza.live.room.limits import write_buckets
 from tests.api.conftest import api_as
 from tests.live.conftest import Classroom, Room, build_classroom
 

@@ -12,12 +12,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from cadenza.courses.actions import withdraw_learner
 from cadenza.courses.models import Enrolment, Unit, UnitKind
-from cadenza.live.actions.scheduling import (
-    cancel_session,
-    edit_live_session,
-    move_occurrence,
-    schedule_live_session,
-)
 from cadenza.live.models import (
     LiveSeries,
     LiveSession,
@@ -28,7 +22,13 @@ from cadenza.live.models import (
     SessionStatus,
     VideoProvider,
 )
-from cadenza.live.selectors.schedule import hosts_of, join_path
+from cadenza.live.schedule.actions.scheduling import (
+    cancel_session,
+    edit_live_session,
+    move_occurrence,
+    schedule_live_session,
+)
+from cadenza.live.schedule.selectors import hosts_of, join_path
 from cadenza.notifications.models import Notification, OutboxEmail
 from tests.factories import make_user
 from tests.live.fixtures_scheduling import START, School, build_school, fresh, schedule

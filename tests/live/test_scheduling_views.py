@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 
 from cadenza.courses.models import Unit, UnitKind
-from cadenza.live.actions.scheduling import cancel_session
 from cadenza.live.models import LiveSession, SessionStatus
-from cadenza.live.selectors.schedule import hosts_of, upcoming_sessions
+from cadenza.live.schedule.actions.scheduling import cancel_session
+from cadenza.live.schedule.selectors import hosts_of, upcoming_sessions
 from cadenza.notifications.models import Notification
 from cadenza.orgs.selectors import access_org
 from tests.factories import make_course, make_module

@@ -83,7 +83,7 @@ def test_every_text_field_of_the_projects_and_djangos_forms_has_the_rule() -> No
     assert {
         "cadenza.accounts.forms.ProfileForm",
         "cadenza.courses.forms.CourseForm",
-        "cadenza.live.schedule_forms.SessionForm",
+        "cadenza.live.schedule.forms.SessionForm",
         "django.contrib.auth.forms.AuthenticationForm",
         "django.contrib.admin.forms.AdminAuthenticationForm",
     } <= set(forms_with_text)

@@ -15,8 +15,8 @@ from django.utils import timezone
 from cadenza.accounts.models import User
 from cadenza.courses.actions import publish_course
 from cadenza.courses.models import Course, Module, Unit
-from cadenza.live.actions.scheduling import cancel_session, schedule_live_session
 from cadenza.live.models import LiveSession, SessionFormat
+from cadenza.live.schedule.actions.scheduling import cancel_session, schedule_live_session
 from cadenza.orgs.models import Organization, Role
 from cadenza.web.selectors import countdown_text
 from tests.factories import enrol, make_course, make_module, make_org, make_user

@@ -20,21 +20,21 @@ from ninja import Field, Router, Schema
 from cadenza.api.bodies import Body, CleanLine, Prose
 from cadenza.api.common import ERRORS, PersonOut, cleaned, member_context, person_out
 from cadenza.lib.errors import DomainError
-from cadenza.live.actions.attendance import (
+from cadenza.live.attendance.actions.attendance import (
     MAX_NOTE_LENGTH,
     compute_attendance,
     correct_attendance,
 )
-from cadenza.live.actions.replay import MAX_ANSWER_LENGTH, answer_question_later
-from cadenza.live.attendance_forms import CorrectionForm
-from cadenza.live.selectors.attendance import (
+from cadenza.live.attendance.actions.replay import MAX_ANSWER_LENGTH, answer_question_later
+from cadenza.live.attendance.forms import CorrectionForm
+from cadenza.live.attendance.selectors.attendance import (
     AttendanceRow,
     access_session_attendance,
     attendance_report,
     session_length_seconds,
 )
-from cadenza.live.selectors.replay import access_session_question, replay_page
-from cadenza.live.selectors.sessions import access_session
+from cadenza.live.attendance.selectors.replay import access_session_question, replay_page
+from cadenza.live.sessions.access import access_session
 
 router = Router(tags=["live attendance and replay"])
 

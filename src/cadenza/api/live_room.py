@@ -7,7 +7,7 @@ number to ask from next; however far behind, a reader pages through everything i
 (``selectors.room_history``). A reader with no number (``after=0``) or one ahead of the room
 gets the room's snapshot instead. Writing takes the socket's
 frame unchanged (``{"type": "chat.post", "client_event_id": "...", ...}``, see
-``cadenza.live.events``) through ``room_commands.perform``: access is checked again, the
+``cadenza.live.room.events``) through ``room_commands.perform``: access is checked again, the
 same action runs, and a retry with the same ``client_event_id`` answers the first event's
 number without writing again. Everyone in the room receives the event on their sockets.
 """
@@ -24,16 +24,16 @@ from ninja import BodyEx, P, QueryEx, Router, Schema, Status
 from pydantic import WithJsonSchema
 
 from cadenza.api.common import ERRORS, InvalidOut, member_context
-from cadenza.live.events.commands import command_schema
-from cadenza.live.room_commands import CommandError, RateLimited, perform
-from cadenza.live.selectors.api_views import present_in_room
-from cadenza.live.selectors.room import (
+from cadenza.live.attendance.selectors.api_views import present_in_room
+from cadenza.live.room.commands import CommandError, RateLimited, perform
+from cadenza.live.room.events.commands import command_schema
+from cadenza.live.room.selectors.history import HISTORY_PAGE_MAX, history_page
+from cadenza.live.room.selectors.room import (
     PRESENT_LISTED,
     RoomAccess,
     access_open_room,
 )
-from cadenza.live.selectors.room_history import HISTORY_PAGE_MAX, history_page
-from cadenza.live.selectors.snapshot import room_snapshot
+from cadenza.live.room.selectors.snapshot import room_snapshot
 
 router = Router(tags=["live room"])
 

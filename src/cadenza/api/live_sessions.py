@@ -22,12 +22,7 @@ from cadenza.api.bodies import Body, CleanText, Name, PatchBody, unset
 from cadenza.api.common import ERRORS, PersonOut, cleaned, html, member_context, person_out
 from cadenza.courses.selectors import access_course
 from cadenza.lib.errors import DomainError
-from cadenza.live.actions.scheduling import (
-    cancel_session,
-    edit_live_session,
-    move_occurrence,
-    schedule_live_session,
-)
+from cadenza.live.attendance.selectors.api_views import course_sessions, load_hosts
 from cadenza.live.models import (
     LiveSession,
     PrivateChat,
@@ -35,16 +30,21 @@ from cadenza.live.models import (
     SessionStatus,
     VideoProvider,
 )
-from cadenza.live.schedule_forms import EditSessionForm, ScheduleForm, SessionTimeForm
-from cadenza.live.selectors.api_views import course_sessions, load_hosts
-from cadenza.live.selectors.schedule import (
+from cadenza.live.schedule.actions.scheduling import (
+    cancel_session,
+    edit_live_session,
+    move_occurrence,
+    schedule_live_session,
+)
+from cadenza.live.schedule.forms import EditSessionForm, ScheduleForm, SessionTimeForm
+from cadenza.live.schedule.selectors import (
     access_module_for_scheduling,
     access_session_for_scheduling,
     default_provider,
     hosts_of,
     upcoming_sessions,
 )
-from cadenza.live.selectors.sessions import access_session
+from cadenza.live.sessions.access import access_session
 
 router = Router(tags=["live sessions"])
 

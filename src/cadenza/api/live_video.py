@@ -20,13 +20,13 @@ from ninja import Field, Router, Schema, Status
 from cadenza.api.bodies import Body, HttpsAddress
 from cadenza.api.common import ERRORS, member_context
 from cadenza.learning.actions.progress import MAX_REPORTED_SECONDS
-from cadenza.live.actions.replay import attach_recording, remove_recording
+from cadenza.live.attendance.actions.replay import attach_recording, remove_recording
 from cadenza.live.models import LiveSession
 from cadenza.live.providers import ProviderError
 from cadenza.live.providers.joining import breakout_room_join_details, main_room_join_details
 from cadenza.live.providers.selectors import access_breakout_video
-from cadenza.live.selectors.room import RoomAccess, access_open_room
-from cadenza.live.selectors.sessions import access_session
+from cadenza.live.room.selectors.room import RoomAccess, access_open_room
+from cadenza.live.sessions.access import access_session
 
 router = Router(tags=["live video and recording"])
 

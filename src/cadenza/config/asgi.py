@@ -13,8 +13,8 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402 - needs
 from django.conf import settings  # noqa: E402
 
 from cadenza.config.collector import tune_for_serving  # noqa: E402
+from cadenza.live.room.socket_auth import SessionUserMiddleware  # noqa: E402
 from cadenza.live.routing import websocket_urlpatterns  # noqa: E402
-from cadenza.live.socket_auth import SessionUserMiddleware  # noqa: E402
 from cadenza.realtime.socket_origin import SiteOriginValidator  # noqa: E402
 
 application = ProtocolTypeRouter(

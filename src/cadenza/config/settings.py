@@ -221,7 +221,7 @@ LIVE_PRESENCE_INTERVAL = float(os.environ.get("CADENZA_LIVE_PRESENCE_INTERVAL", 
 # sent in one write per socket. A message after a quiet spell goes at once. 0: no window.
 LIVE_FLUSH_SECONDS = float(os.environ.get("CADENZA_LIVE_FLUSH_SECONDS", "0.05"))
 # The room's writes a person can repeat quickly, limited per person and kind: kind=
-# per_second/burst (cadenza.lib.rate_limit.parse_rates; cadenza.live.room_limits).
+# per_second/burst (cadenza.lib.rate_limit.parse_rates; cadenza.live.room.limits).
 LIVE_WRITE_LIMITS = parse_rates(
     os.environ.get("CADENZA_LIVE_WRITE_LIMITS", ""),
     defaults={

@@ -30,14 +30,14 @@ from cadenza.accounts.models import User
 from cadenza.courses.actions import add_module, publish_course
 from cadenza.demo.content import VIDEO_ASSET, VIDEO_DURATION_SECONDS, DemoCourse, asset_bytes
 from cadenza.demo.people import INSTRUCTOR, LEARNERS, TEACHING_ASSISTANT, DemoPerson
-from cadenza.live.actions.attendance import join_room, leave_room
-from cadenza.live.actions.replay import attach_recording, record_replay_watching
-from cadenza.live.actions.room_chat import post_chat_message
-from cadenza.live.actions.room_polls import close_poll, create_poll, vote_in_poll
-from cadenza.live.actions.room_questions import answer_question, ask_question, vote_for_question
-from cadenza.live.actions.room_state import close_room
-from cadenza.live.actions.scheduling import schedule_live_session
+from cadenza.live.attendance.actions.attendance import join_room, leave_room
+from cadenza.live.attendance.actions.replay import attach_recording, record_replay_watching
 from cadenza.live.models import LiveSession, Poll, RoomQuestion, SessionFormat, VideoProvider
+from cadenza.live.room.actions.chat import post_chat_message
+from cadenza.live.room.actions.polls import close_poll, create_poll, vote_in_poll
+from cadenza.live.room.actions.questions import answer_question, ask_question, vote_for_question
+from cadenza.live.room.actions.state import close_room
+from cadenza.live.schedule.actions.scheduling import schedule_live_session
 from cadenza.orgs.models import Role
 from cadenza.orgs.selectors import OrgContext
 

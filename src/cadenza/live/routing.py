@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from cadenza.live.consumers import RoomConsumer
+from cadenza.live.room.consumers import RoomConsumer
 
 websocket_urlpatterns: list[URLPattern] = [
     path("ws/live/<int:session_id>/", RoomConsumer.as_asgi()),

@@ -6,9 +6,9 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from cadenza.live.actions.reminders import send_due_reminders
 from cadenza.live.models import LiveSession
 from cadenza.live.providers.breakouts import end_breakout_videos
+from cadenza.live.schedule.actions.reminders import send_due_reminders
 
 
 @db_periodic_task(crontab(minute="*"))  # type: ignore[untyped-decorator]  # huey ships no type hints

@@ -7,7 +7,7 @@ does the same work per process instead:
 
 - every ``every`` seconds (``LIVE_SWEEP_SECONDS``), one admission check per room for all of
   its local sockets (``rooms.Admission.admitted``; the live room's rule is
-  ``cadenza.live.selectors.admission.admitted_people``); the sockets of anyone no longer
+  ``cadenza.live.sessions.admission.admitted_people``); the sockets of anyone no longer
   admitted (un-enrolled, removed from the organization or the session, deactivated) are
   closed, so revoking access takes effect within seconds whoever revoked it;
 - every ``HEARTBEAT_SECONDS``, one write that keeps all local presence intervals alive

@@ -12,7 +12,7 @@ from datetime import datetime
 from cadenza.learning.selectors.progress import DashboardEntry
 from cadenza.learning.selectors.progress import dashboard as progress_dashboard
 from cadenza.live.models import LiveSession
-from cadenza.live.selectors.schedule import join_path, upcoming_sessions
+from cadenza.live.schedule.selectors import join_path, upcoming_sessions
 from cadenza.orgs.selectors import OrgContext
 
 UPCOMING_LIMIT = 10

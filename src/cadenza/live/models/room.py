@@ -10,8 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q, QuerySet
 
-from cadenza.live.events.shapes import HOSTS
 from cadenza.live.models.sessions import LiveSession
+from cadenza.live.room.events.shapes import HOSTS
 from cadenza.orgs.models import Organization
 
 

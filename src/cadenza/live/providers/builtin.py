@@ -22,7 +22,7 @@ from cadenza.live.models import (
     VideoProvider,
 )
 from cadenza.live.providers.base import IceServer, JoinDetails, MediaPolicy, Recording
-from cadenza.live.providers.builtin_signalling import SIGNAL_TYPES
+from cadenza.live.sessions.video_signalling import SIGNAL_TYPES
 
 VIDEO_PARTICIPANT_LIMIT = 6
 MODES: tuple[str, ...] = ("video", "audio", "none")

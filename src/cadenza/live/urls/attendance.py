@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from cadenza.live.views import attendance, replay
+from cadenza.live.attendance.views import attendance, replay
 
 session = "live/<int:session_id>/"
 

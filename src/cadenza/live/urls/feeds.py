@@ -3,7 +3,7 @@ config/urls.py), never under /o/<org>/ — no login, the secret token is the cre
 
 from django.urls import URLPattern, URLResolver, path
 
-from cadenza.live.views import calendar
+from cadenza.live.schedule.views import calendar
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),

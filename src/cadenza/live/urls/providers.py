@@ -7,7 +7,7 @@ their address from the page's own (``page_url`` + "video/breakout/?breakout=<id>
 
 from django.urls import URLPattern, URLResolver, path
 
-from cadenza.live.views.providers import breakout_video, video_settings
+from cadenza.live.providers.views import breakout_video, video_settings
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("video/", video_settings, name="live_video_settings"),

@@ -2,11 +2,11 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from cadenza.live.views import room
+from cadenza.live import session_page
 
 session = "live/<int:session_id>/"
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path(session, room.room, name="live_room"),
-    path(session + "video/start/", room.start_video, name="live_room_video_start"),
+    path(session, session_page.room, name="live_room"),
+    path(session + "video/start/", session_page.start_video, name="live_room_video_start"),
 ]

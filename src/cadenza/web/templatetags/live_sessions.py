@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from cadenza.courses.models import Course, Unit, UnitKind
 from cadenza.live.models import LiveSession, SessionStatus
-from cadenza.live.selectors.schedule import join_path
+from cadenza.live.schedule.selectors import join_path
 from cadenza.orgs.selectors import OrgContext, scoped
 
 register = template.Library()

@@ -1,7 +1,7 @@
 // Chat a returning participant missed. A tab that comes back too far behind for a replay gets
 // a snapshot, which names only the room's last chat messages (a new tab too): when it is that
 // full, earlier messages exist, and they are read on request ("Load earlier messages"), newest
-// page first, with the socket's history frame (cadenza/live/room_history.py), down to the
+// page first, with the socket's history frame (cadenza/live/room/history.py), down to the
 // room's first event: what the tab missed, and what it had shown before the snapshot replaced
 // its state. Each message is added once (by its id), never one deleted since, and never
 // another breakout room's.
@@ -9,7 +9,7 @@
 import { el } from "./room_render.js";
 
 const PAGE_EVENTS = 200;
-const SNAPSHOT_CHAT_MESSAGES = 200; // the server's cap (cadenza/live/selectors/snapshot.py)
+const SNAPSHOT_CHAT_MESSAGES = 200; // the server's cap (cadenza/live/room/selectors/snapshot.py)
 
 /** Add the chat messages of ``events`` (a history page's frames) that ``state`` lacks; answers
  * how many were added. ``deleted`` collects the ids of messages deleted meanwhile. */

@@ -2,7 +2,7 @@
 // jitter, a heartbeat, and writes that carry a client id and are re-sent until acknowledged
 // (a retry is a no-op on the server): after a reconnect, when no answer came in time, and when
 // the server answered that it could not store the write just now (code "unavailable", e.g. a
-// dropped database connection). The protocol is documented in cadenza/live/events/.
+// dropped database connection). The protocol is documented in cadenza/live/room/events/.
 
 const HEARTBEAT_MS = 25_000;
 const SILENCE_MS = 60_000; // no frame at all for this long: the connection is dead

@@ -1,0 +1,99 @@
+"""Opening and closing the live room, and locking its chat."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from cadenza.live.attendance.actions.attendance import close_open_intervals, compute_attendance
+from cadenza.live.models import LiveSession, RoomEvent
+from cadenza.live.room.actions.numbering import RoomRefusal, append_event, begin_room_write
+from cadenza.live.room.events import ChatLocked, ChatUnlocked, RoomClosed, RoomOpened
+from cadenza.live.room.selectors.room import iso, person
+from cadenza.live.schedule.actions.reminders import notify_starting_now
+from cadenza.orgs.selectors import OrgContext
+
+
+@transaction.atomic
+def open_room(
+    *, ctx: OrgContext, session: LiveSession, client_event_id: str = "", at: datetime | None = None
+) -> RoomEvent:
+    """A host opens the room; everyone taking part is told "starting now" (once per session,
+    in the app and by e-mail, through the outbox); reopening a closed room clears its end."""
+    room, prior = begin_room_write(
+        ctx=ctx, session=session, client_event_id=client_event_id, moderator_only=True
+    )
+    if prior is not None:
+        return prior
+    if room.opened_at is not None and room.closed_at is None:
+        raise RoomRefusal("The room is already open.")
+    now = at or timezone.now()
+    room.opened_at = room.opened_at or now
+    room.closed_at = None
+    room.save(update_fields=["opened_at", "closed_at", "updated_at"])
+    notify_starting_now(session=room, opened_by=ctx.user)
+    return append_event(
+        session=room,
+        event=RoomOpened(at=iso(now)),
+        actor=ctx.user,
+        client_event_id=client_event_id,
+        at=now,
+    )
+
+
+@transaction.atomic
+def close_room(
+    *, ctx: OrgContext, session: LiveSession, client_event_id: str = "", at: datetime | None = None
+) -> RoomEvent:
+    """A host ends the session: participants can no longer write; everything stays. Open
+    presence intervals are closed and attendance is counted, so hosts see it at once."""
+    room, prior = begin_room_write(
+        ctx=ctx, session=session, client_event_id=client_event_id, moderator_only=True
+    )
+    if prior is not None:
+        return prior
+    if room.closed_at is not None:
+        raise RoomRefusal("The room is already closed.")
+    now = at or timezone.now()
+    room.closed_at = now
+    room.save(update_fields=["closed_at", "updated_at"])
+    close_open_intervals(session=room, at=now)
+    compute_attendance(session=room, now=now)
+    return append_event(
+        session=room,
+        event=RoomClosed(at=iso(now)),
+        actor=ctx.user,
+        client_event_id=client_event_id,
+        at=now,
+    )
+
+
+@transaction.atomic
+def set_chat_locked(
+    *,
+    ctx: OrgContext,
+    session: LiveSession,
+    locked: bool,
+    client_event_id: str = "",
+    at: datetime | None = None,
+) -> RoomEvent:
+    """A host locks chat (only hosts may post) or unlocks it."""
+    room, prior = begin_room_write(
+        ctx=ctx, session=session, client_event_id=client_event_id, moderator_only=True
+    )
+    if prior is not None:
+        return prior
+    if room.chat_locked == locked:
+        raise RoomRefusal("Chat is already locked." if locked else "Chat is not locked.")
+    room.chat_locked = locked
+    room.save(update_fields=["chat_locked", "updated_at"])
+    by = person(ctx.user)
+    return append_event(
+        session=room,
+        event=ChatLocked(by=by) if locked else ChatUnlocked(by=by),
+        actor=ctx.user,
+        client_event_id=client_event_id,
+        at=at,
+    )
