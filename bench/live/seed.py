@@ -39,8 +39,8 @@ def main(participants: int) -> dict[str, object]:
     from cadenza.accounts.models import User
     from cadenza.courses.actions import add_module, create_course, publish_course
     from cadenza.courses.models import Enrolment
-    from cadenza.live.schedule.actions.scheduling import schedule_live_session
     from cadenza.live.models import SessionFormat
+    from cadenza.live.schedule.actions.scheduling import schedule_live_session
     from cadenza.orgs.actions import add_member, create_organization
     from cadenza.orgs.models import Membership, Role
 

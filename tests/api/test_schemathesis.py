@@ -199,7 +199,7 @@ def _check(case: Case, world: World, user: User) -> None:
     excluded: list[CheckFunction] = []
     if case.path.endswith("/room/commands"):
         # The room's commands take JSON's integers strictly (1.0 is refused) while JSON Schema
-        # counts 1.0 as an integer; the room's protocol (live/events/commands) owns that rule.
+        # counts 1.0 as an integer; the room's protocol (live/room/events/commands) owns that rule.
         excluded.append(positive_data_acceptance)
     with transaction.atomic():
         case.call_and_validate(excluded_checks=excluded)

@@ -13,7 +13,6 @@ from django.test import Client
 from django.urls import reverse
 
 from cadenza.accounts.models import User
-from cadenza.live.attendance.selectors import replay as replay_selectors
 from cadenza.live.attendance.selectors.replay import ReplayPage
 from cadenza.live.models import (
     BreakoutAssignment,
@@ -27,6 +26,7 @@ from cadenza.live.models import (
     ReplayViewing,
     RoomQuestion,
 )
+from cadenza.live.providers import registry as video_registry
 from cadenza.live.providers.base import ProviderUnavailable, Recording
 from cadenza.orgs.models import Role
 from tests.factories import PASSWORD, enrol, make_org, make_user
@@ -326,7 +326,7 @@ def test_the_providers_recordings_are_listed(live: Live, monkeypatch: pytest.Mon
         ),
         Recording(title="Bad", url="javascript:alert(1)", duration_seconds=None, started_at=None),
     ]
-    monkeypatch.setattr(replay_selectors, "provider_for", lambda session: _FakeProvider(kept))
+    monkeypatch.setattr(video_registry, "provider_for", lambda session: _FakeProvider(kept))
 
     page = page_of(live, live.ada)
 
@@ -339,7 +339,7 @@ def test_the_providers_recordings_are_listed(live: Live, monkeypatch: pytest.Mon
 def test_a_provider_that_fails_leaves_the_rest_of_the_replay(
     live: Live, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(replay_selectors, "provider_for", lambda session: _FakeProvider(None))
+    monkeypatch.setattr(video_registry, "provider_for", lambda session: _FakeProvider(None))
     chat(live, 1, live.ada, "Still here")
 
     response = client_for(live.ada).get(url(live))

@@ -1,9 +1,10 @@
 """The room's hot paths run a fixed number of queries: the chat write and the snapshot.
 
 Counted as the server runs them, outside a test transaction (``transaction=True``): a chat
-write over the socket is ``room_commands.perform`` (admission, then the action), and a joiner
-or a client that fell behind reads ``room_snapshot``. The numbers are pinned per database, as
-they differ (PostgreSQL's ``SELECT ... FOR UPDATE`` and ``RETURNING`` against SQLite's).
+write over the socket is ``cadenza.live.room.commands.perform`` (admission, then the action),
+and a joiner or a client that fell behind reads ``room_snapshot``. The numbers are pinned per
+database, as they differ (PostgreSQL's ``SELECT ... FOR UPDATE`` and ``RETURNING`` against
+SQLite's).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ replay (chat transcript, Q&A with answers, poll results) as the session's pages 
 Attendance is the hosts' and the organization's admins' (403 for others), counted by the
 same selector as the attendance page and corrected through its form and action. The replay
 is anyone's who may see the session, each seeing what they could see in the room
-(``live.selectors.replay``): a private message only by its two people, an anonymous
+(``live.attendance.selectors.replay``): a private message only by its two people, an anonymous
 question's author hidden from peers, who voted what only for hosts and never for an
 anonymous poll.
 """

@@ -4,12 +4,12 @@ For a script, a bot, or a client that cannot keep a socket. Reading is the socke
 in pages: ``?after=<seq>&limit=<n>`` answers the stored events after that number that the
 person may see (the same frames, as JSON objects), at most ``limit`` events a page, with the
 number to ask from next; however far behind, a reader pages through everything it missed
-(``selectors.room_history``). A reader with no number (``after=0``) or one ahead of the room
-gets the room's snapshot instead. Writing takes the socket's
-frame unchanged (``{"type": "chat.post", "client_event_id": "...", ...}``, see
-``cadenza.live.room.events``) through ``room_commands.perform``: access is checked again, the
-same action runs, and a retry with the same ``client_event_id`` answers the first event's
-number without writing again. Everyone in the room receives the event on their sockets.
+(``cadenza.live.room.selectors.history``). A reader with no number (``after=0``) or one
+ahead of the room gets the room's snapshot instead. Writing takes the socket's frame unchanged
+(``{"type": "chat.post", "client_event_id": "...", ...}``, see ``cadenza.live.room.events``)
+through ``cadenza.live.room.commands.perform``: access is checked again, the same action runs,
+and a retry with the same ``client_event_id`` answers the first event's number without writing
+again. Everyone in the room receives the event on their sockets.
 """
 
 from __future__ import annotations

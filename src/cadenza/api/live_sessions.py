@@ -1,7 +1,7 @@
 """Live sessions: a course's sessions, my upcoming ones, one session, and scheduling (one
 session or a weekly series), editing, moving one occurrence and cancelling.
 
-The writes go through the scheduling pages' own forms (``live.schedule_forms``) and actions,
+The writes go through the scheduling pages' own forms (``live.schedule.forms``) and actions,
 so a value the page refuses is refused here with the same message (422, by field). The pages
 take a date and a time in the person's zone; the API takes ``starts_at`` with its offset and
 hands the form that moment in UTC. A weekly series keeps the local hour of its first host's

@@ -28,9 +28,8 @@ from cadenza.live.attendance.selectors.replay import replay_page
 from cadenza.live.models import LiveSession, ParticipantRestriction, PrivateChat, VideoProvider
 from cadenza.live.providers import ProviderError, provider_for
 from cadenza.live.providers.joining import main_room_join_details
-from cadenza.live.room.selectors.room import is_moderator, is_restricted
 from cadenza.live.schedule.selectors import hosts_of, participants
-from cadenza.live.sessions.access import access_session
+from cadenza.live.sessions.access import access_session, is_moderator, is_restricted
 from cadenza.live.sessions.stage import OVER, ROOM, Stage, stage_of
 from cadenza.orgs.selectors import OrgContext, access_org
 

@@ -11,8 +11,8 @@ from django.db import models
 from django.db.models import Q, QuerySet
 
 from cadenza.live.models.sessions import LiveSession
-from cadenza.live.room.events.shapes import HOSTS
 from cadenza.orgs.models import Organization
+from cadenza.realtime.audience import HOSTS
 
 
 class RoomEvent(models.Model):

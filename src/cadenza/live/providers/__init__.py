@@ -1,7 +1,8 @@
 """Video providers of live sessions: built-in peer-to-peer WebRTC, Jitsi Meet, BigBlueButton.
 
 Use ``provider_for(session)`` and the ``Provider`` protocol; see ``base`` for ``JoinDetails``
-and ``builtin_signalling`` for the WebRTC messages the room socket carries.
+and ``cadenza.live.sessions.video_signalling`` for the WebRTC messages the room socket
+carries.
 """
 
 from cadenza.live.providers.base import (

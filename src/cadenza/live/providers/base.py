@@ -13,9 +13,8 @@ from datetime import datetime
 from typing import Protocol
 
 from cadenza.accounts.models import User
+from cadenza.lib.json_value import JsonValue
 from cadenza.live.models import BreakoutRoom, LiveSession, VideoProvider
-
-JsonValue = str | int | float | bool | None | list["JsonValue"] | dict[str, "JsonValue"]
 
 
 class ProviderError(Exception):

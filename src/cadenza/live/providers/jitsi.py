@@ -24,6 +24,7 @@ from datetime import timedelta
 import jwt
 
 from cadenza.accounts.models import User
+from cadenza.lib.json_value import JsonValue
 from cadenza.live.models import (
     BreakoutRoom,
     LiveSession,
@@ -33,7 +34,6 @@ from cadenza.live.models import (
 )
 from cadenza.live.providers.base import (
     JoinDetails,
-    JsonValue,
     ProviderError,
     ProviderNotConfigured,
     Recording,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings as django_settings
 
 from cadenza.live.models import LiveSession, VideoProvider
-from cadenza.live.providers.base import Provider, ProviderNotConfigured
+from cadenza.live.providers.base import Provider, ProviderNotConfigured, Recording
 from cadenza.live.providers.bigbluebutton import BigBlueButtonProvider
 from cadenza.live.providers.bigbluebutton_api import (
     CHECKSUM_ALGORITHMS,
@@ -47,6 +47,12 @@ def provider_for(
     if kind == VideoProvider.NONE:
         return NoVideoProvider()
     raise ProviderNotConfigured(f"Unknown video provider {kind!r}.")
+
+
+def recordings_of(session: LiveSession) -> list[Recording]:
+    """The recordings the session's video service kept (the replay lists them through
+    ``cadenza.live.sessions.hooks``); raises when the service cannot say."""
+    return provider_for(session).recordings(session=session)
 
 
 def _checksum_algorithm() -> ChecksumAlgorithm:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.http import Http404
 
 from cadenza.live.models import BreakoutRoom, LiveSession, LiveVideoSettings, ParticipantRestriction
-from cadenza.live.room.selectors.room import is_moderator, is_restricted
+from cadenza.live.sessions.access import is_moderator, is_restricted
 from cadenza.orgs.models import Organization
 from cadenza.orgs.selectors import OrgContext, scoped
 

@@ -66,6 +66,7 @@ from cadenza.live.room.selectors.room import (
     person,
 )
 from cadenza.live.room.selectors.snapshot import room_snapshot
+from cadenza.live.sessions.hooks import session_hooks
 from cadenza.live.sessions.stage import learners_may_enter
 from cadenza.realtime.connection import RESYNC, RoomConnection
 from cadenza.realtime.database import in_database_thread
@@ -81,17 +82,13 @@ TYPING_INTERVAL = 2.0
 
 
 def _join_attendance(access: RoomAccess, connection_id: str) -> None:
-    from cadenza.live.attendance.actions.attendance import join_room
-
-    join_room(
+    session_hooks().presence.joined(
         session=access.session, user=access.ctx.user, connection_id=connection_id, at=timezone.now()
     )
 
 
 def _leave_attendance(connection_id: str) -> None:
-    from cadenza.live.attendance.actions.attendance import leave_room
-
-    leave_room(connection_id=connection_id, at=timezone.now())
+    session_hooks().presence.left(connection_id=connection_id, at=timezone.now())
 
 
 class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]

@@ -14,6 +14,7 @@ from datetime import datetime
 from cadenza.live.room.events import Person, PresenceChanged
 from cadenza.live.room.selectors.room import events_between, room_last_seq
 from cadenza.live.sessions.admission import admitted_people
+from cadenza.live.sessions.hooks import session_hooks
 from cadenza.realtime.rooms import Delivery, Rooms
 
 
@@ -35,9 +36,7 @@ class RoomAdmission:
         return admitted_people(session_id=session_id, user_ids=user_ids)
 
     def heartbeat(self, *, connection_ids: list[str], at: datetime) -> int:
-        from cadenza.live.attendance.actions.attendance import note_presence_heartbeat
-
-        return note_presence_heartbeat(connection_ids=connection_ids, at=at)
+        return session_hooks().presence.alive(connection_ids=connection_ids, at=at)
 
 
 def presence_frame(*, joined: tuple[Person, ...], left: tuple[Person, ...], count: int) -> str:

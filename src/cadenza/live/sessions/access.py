@@ -1,4 +1,5 @@
-"""Fetching a live session with its authorization, and who hosts it."""
+"""Fetching a live session with its authorization, and who is who in it: its hosts, who
+moderates its room, who is restricted there."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django.http import Http404
 
 from cadenza.accounts.models import User
 from cadenza.courses.selectors import access_course, active_enrolment, visible_units
-from cadenza.live.models import LiveSession, LiveSessionHost
+from cadenza.live.models import LiveSession, LiveSessionHost, ParticipantRestriction
 from cadenza.orgs.policy import Permission
 from cadenza.orgs.selectors import OrgContext, scoped
 
@@ -43,3 +44,17 @@ def access_session(ctx: OrgContext, *, session_id: int) -> LiveSession:
 def is_host(session: LiveSession, user: User) -> bool:
     """Hosts moderate the room and the video; an organization admin may always step in."""
     return LiveSessionHost.objects.filter(session=session, user=user).exists()
+
+
+def is_moderator(ctx: OrgContext, session: LiveSession) -> bool:
+    """Hosts moderate the room; an organization admin may always step in."""
+    return ctx.may(Permission.MANAGE_ORGANIZATION) or is_host(session, ctx.user)
+
+
+def is_restricted(
+    session: LiveSession, user: User | int, kind: ParticipantRestriction.Kind
+) -> bool:
+    user_id = user if isinstance(user, int) else user.pk
+    return ParticipantRestriction.objects.filter(
+        session=session, user_id=user_id, kind=kind
+    ).exists()

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from cadenza.live.providers.base import JsonValue
+from cadenza.lib.json_value import JsonValue
 
 RTC_OFFER = "live.rtc.offer"
 RTC_ANSWER = "live.rtc.answer"

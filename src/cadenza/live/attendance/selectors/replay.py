@@ -41,7 +41,7 @@ from cadenza.live.models import (
     ReplayViewing,
     RoomQuestion,
 )
-from cadenza.live.providers import provider_for
+from cadenza.live.sessions.hooks import session_hooks
 from cadenza.live.sessions.stage import is_over
 from cadenza.orgs.selectors import OrgContext, scoped
 
@@ -243,7 +243,7 @@ def provider_recordings(session: LiveSession) -> tuple[list[ProviderRecording], 
     not be fetched (the provider's server down, its settings missing): the page still
     renders, with the rest of the replay. Only web links are kept."""
     try:
-        found = provider_for(session).recordings(session=session)
+        found = session_hooks().video_recordings(session)
     except Exception:
         logger.warning("Recordings of live session %s could not be fetched", session.pk)
         return [], "The video service's recordings could not be fetched just now; try later."

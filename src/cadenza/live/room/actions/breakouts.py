@@ -29,6 +29,7 @@ from cadenza.live.room.events import (
     BreakoutsStarted,
 )
 from cadenza.live.room.selectors.room import breakout_views, iso, open_breakouts, person
+from cadenza.live.sessions.hooks import session_hooks
 from cadenza.orgs.models import Membership
 from cadenza.orgs.policy import Permission, roles_with
 from cadenza.orgs.selectors import OrgContext
@@ -243,7 +244,8 @@ def close_breakouts(
     ids = [r.pk for r in running]
     BreakoutRoom.objects.filter(pk__in=ids).update(closed_at=now)
     if room.provider == VideoProvider.BIGBLUEBUTTON:
-        transaction.on_commit(lambda: _end_breakout_meetings(room.pk, ids), robust=True)
+        recalled = session_hooks().breakouts_recalled
+        transaction.on_commit(lambda: recalled(room.pk, ids), robust=True)
     return append_event(
         session=room,
         event=BreakoutsClosed(breakout_ids=tuple(r.pk for r in running)),
@@ -251,9 +253,3 @@ def close_breakouts(
         client_event_id=client_event_id,
         at=now,
     )
-
-
-def _end_breakout_meetings(session_id: int, breakout_ids: list[int]) -> None:
-    from cadenza.live.tasks import end_breakout_video_meetings
-
-    end_breakout_video_meetings(session_id, breakout_ids)

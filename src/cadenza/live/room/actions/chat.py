@@ -32,12 +32,8 @@ from cadenza.live.room.actions.numbering import (
     stored_retry,
 )
 from cadenza.live.room.events import ChatDeleted
-from cadenza.live.room.selectors.room import (
-    breakout_of,
-    chat_posted,
-    is_moderator,
-    is_restricted,
-)
+from cadenza.live.room.selectors.room import breakout_of, chat_posted
+from cadenza.live.sessions.access import is_moderator, is_restricted
 from cadenza.orgs.models import Membership, Role
 from cadenza.orgs.selectors import OrgContext
 

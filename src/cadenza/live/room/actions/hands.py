@@ -16,7 +16,8 @@ from cadenza.live.room.actions.numbering import (
     begin_room_write,
 )
 from cadenza.live.room.events import HandCalled, HandLowered, HandRaised
-from cadenza.live.room.selectors.room import is_moderator, iso, person
+from cadenza.live.room.selectors.room import iso, person
+from cadenza.live.sessions.access import is_moderator
 from cadenza.orgs.selectors import OrgContext
 
 

@@ -22,7 +22,8 @@ from cadenza.live.room.actions.numbering import (
     begin_room_write,
 )
 from cadenza.live.room.events import ParticipantMuted, ParticipantRemoved, ParticipantUnmuted
-from cadenza.live.room.selectors.room import is_moderator, person
+from cadenza.live.room.selectors.room import person
+from cadenza.live.sessions.access import is_moderator
 from cadenza.orgs.models import Membership, Role
 from cadenza.orgs.selectors import OrgContext
 from cadenza.realtime.publish import send_to_group

@@ -38,7 +38,7 @@ from cadenza.lib.errors import DomainError
 from cadenza.live.models import LiveSession, ParticipantRestriction, RoomEvent
 from cadenza.live.room.events import AudienceMember, RoomFrame
 from cadenza.live.room.events.commands import MAX_CLIENT_EVENT_ID
-from cadenza.live.room.selectors.room import is_moderator, is_restricted
+from cadenza.live.sessions.access import is_moderator, is_restricted
 from cadenza.orgs.selectors import OrgContext
 from cadenza.realtime.publish import publish_event
 

@@ -7,12 +7,11 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from cadenza.live.attendance.actions.attendance import close_open_intervals, compute_attendance
 from cadenza.live.models import LiveSession, RoomEvent
 from cadenza.live.room.actions.numbering import RoomRefusal, append_event, begin_room_write
 from cadenza.live.room.events import ChatLocked, ChatUnlocked, RoomClosed, RoomOpened
 from cadenza.live.room.selectors.room import iso, person
-from cadenza.live.schedule.actions.reminders import notify_starting_now
+from cadenza.live.sessions.hooks import session_hooks
 from cadenza.orgs.selectors import OrgContext
 
 
@@ -33,7 +32,7 @@ def open_room(
     room.opened_at = room.opened_at or now
     room.closed_at = None
     room.save(update_fields=["opened_at", "closed_at", "updated_at"])
-    notify_starting_now(session=room, opened_by=ctx.user)
+    session_hooks().room_opened(session=room, opened_by=ctx.user)
     return append_event(
         session=room,
         event=RoomOpened(at=iso(now)),
@@ -59,8 +58,7 @@ def close_room(
     now = at or timezone.now()
     room.closed_at = now
     room.save(update_fields=["closed_at", "updated_at"])
-    close_open_intervals(session=room, at=now)
-    compute_attendance(session=room, now=now)
+    session_hooks().room_closed(session=room, at=now)
     return append_event(
         session=room,
         event=RoomClosed(at=iso(now)),

@@ -36,7 +36,7 @@ from cadenza.live.room.events import (
     QuestionAsked,
     may_see,
 )
-from cadenza.live.sessions.access import access_session, is_host
+from cadenza.live.sessions.access import access_session, is_moderator, is_restricted
 from cadenza.live.sessions.admission import Candidate, admits
 from cadenza.live.sessions.stage import learners_may_enter
 from cadenza.orgs.policy import Permission
@@ -62,20 +62,6 @@ class RoomAccess:
     ctx: OrgContext
     session: LiveSession
     is_moderator: bool
-
-
-def is_moderator(ctx: OrgContext, session: LiveSession) -> bool:
-    """Hosts moderate the room; an organization admin may always step in."""
-    return ctx.may(Permission.MANAGE_ORGANIZATION) or is_host(session, ctx.user)
-
-
-def is_restricted(
-    session: LiveSession, user: User | int, kind: ParticipantRestriction.Kind
-) -> bool:
-    user_id = user if isinstance(user, int) else user.pk
-    return ParticipantRestriction.objects.filter(
-        session=session, user_id=user_id, kind=kind
-    ).exists()
 
 
 def access_room(*, user: User, session_id: int) -> RoomAccess:
