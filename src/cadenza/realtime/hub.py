@@ -13,13 +13,14 @@ the database by its last number, so a slow reader never blocks the room or grows
 without bound.
 
 The wire format is in ``wire``, publishing in ``publish``; a socket's queue and the fan-out in
-``connection``. The hub also keeps what is per process rather than per socket: presence
-(``presence``: counted per person under this process's lease, announced as one coalesced
-frame per room per ``presence_interval``, ``presence_batch``) and the sweep (``sweep``: every
-few seconds one admission check per room, every ~25 s one heartbeat write for all of the
-process's sockets and a ping to each). What it reads from the domain (the room's numbered
-events, who is admitted, the presence frame) it is handed (``rooms``): the transport imports
-no domain app.
+``connection``; one room's inbox, sequence check, gap fill and runs in ``room_runs``. This
+module keeps the bookkeeping, and what is per process rather than per socket: which rooms have
+sockets here and their subscriptions (``subscriber``), presence (``presence``: counted per
+person under this process's lease, announced as one coalesced frame per room per
+``presence_interval``, ``presence_batch``) and the sweep (``sweep``: every few seconds one
+admission check per room, every ~25 s one heartbeat write for all of the process's sockets and
+a ping to each). What it reads from the domain (the room's numbered events, who is admitted,
+the presence frame) it is handed (``rooms``): the transport imports no domain app.
 
 Redis may go away (restart) at any moment: the hub's rooms keep their sockets, an ephemeral
 frame that cannot be sent is dropped (a presence frame is kept for the next one), and when the
@@ -31,8 +32,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
-import logging
 from collections.abc import Callable, Sequence
 from typing import Literal
 
@@ -40,32 +39,17 @@ import redis.asyncio as aioredis
 from django.conf import settings
 
 from cadenza.realtime.audience import AudienceMember, Person
-from cadenza.realtime.connection import QUEUE_SIZE, RoomConnection, offer_to_room
+from cadenza.realtime.connection import QUEUE_SIZE, RoomConnection
 from cadenza.realtime.database import in_database_thread
 from cadenza.realtime.presence import PresenceCounter
 from cadenza.realtime.presence_batch import PresenceFrames
 from cadenza.realtime.publish import receive_locally_with
 from cadenza.realtime.redis_pool import REDIS_ERRORS, async_client, outage
-from cadenza.realtime.rooms import Delivery, Rooms, registered_rooms
+from cadenza.realtime.room_runs import LocalRoom, deliver_runs
+from cadenza.realtime.rooms import Rooms, registered_rooms
 from cadenza.realtime.subscriber import RoomSubscriber
 from cadenza.realtime.sweep import sweep_forever
 from cadenza.realtime.wire import hub_prefix, room_channel, wire_message
-
-log = logging.getLogger(__name__)
-
-_CATCH_UP = -2
-"""The inbox item that makes a room read what it missed while Redis was away."""
-
-
-class _Room:
-    def __init__(self, session_id: int, presence: PresenceFrames) -> None:
-        self.session_id = session_id
-        self.connections: set[RoomConnection] = set()
-        self.last_seq = 0
-        self.presence = presence
-        self.inbox: asyncio.Queue[Delivery] = asyncio.Queue()
-        self.ready = asyncio.Event()
-        self.task: asyncio.Task[None] | None = None
 
 
 class RoomHub:
@@ -104,7 +88,7 @@ class RoomHub:
         self.rooms = rooms or registered_rooms()
         self.loop: asyncio.AbstractEventLoop | None = None
         self.gap_reads = 0
-        self._rooms: dict[int, _Room] = {}
+        self._rooms: dict[int, LocalRoom] = {}
         self._redis: aioredis.Redis | None = None
         self._presence: PresenceCounter | None = None
         self._sweeper: asyncio.Task[None] | None = None
@@ -137,9 +121,16 @@ class RoomHub:
                     session_id=session, frame=frame
                 ),
             )
-            room = _Room(session_id, presence)
+            room = LocalRoom(session_id, presence)
             self._rooms[session_id] = room
-            room.task = asyncio.create_task(self._run_room(room))
+            room.task = asyncio.create_task(
+                deliver_runs(
+                    room,
+                    events=self.rooms.log,
+                    flush_window=lambda: self.flush_window,
+                    gap_read=self._gap_read,
+                )
+            )
             presence.start()
             try:
                 await self._open(room)
@@ -171,9 +162,7 @@ class RoomHub:
         if room.connections:
             return
         self._rooms.pop(connection.session_id, None)
-        for task in (room.task, room.presence.task):
-            if task is not None:
-                task.cancel()
+        room.stop()
         # The last local socket's departure is still waiting in the batch: say it now, for
         # the other processes' sockets (nobody is left here to hear it).
         with contextlib.suppress(Exception):
@@ -242,19 +231,15 @@ class RoomHub:
     def receive(self, session_id: int, text: str) -> None:
         """One published message, received once by this process (on the hub's loop)."""
         room = self._rooms.get(session_id)
-        if room is None:
-            return
-        head, audience, frame = text.split("\n", 2)
-        room.inbox.put_nowait((int(head), json.loads(audience), frame))
+        if room is not None:
+            room.receive(text)
 
     async def close(self) -> None:
         if self._sweeper is not None:
             self._sweeper.cancel()
             self._sweeper = None
         for room in list(self._rooms.values()):
-            for task in (room.task, room.presence.task):
-                if task is not None:
-                    task.cancel()
+            room.stop()
         self._rooms.clear()
         if self._subscriber is not None:
             await self._subscriber.close()
@@ -289,7 +274,7 @@ class RoomHub:
         if self._sweeper is None or self._sweeper.done():
             self._sweeper = asyncio.create_task(sweep_forever(self, every=self.sweep_seconds))
 
-    async def _open(self, room: _Room) -> None:
+    async def _open(self, room: LocalRoom) -> None:
         """Subscribe (when on Redis), then read the room's number: an event committed after
         that read is published after the subscription and reaches this hub; one committed
         before it is in the database, where a joining socket's replay reads it."""
@@ -311,7 +296,7 @@ class RoomHub:
         if self._presence is not None:
             self._presence.renew_soon()
         for room in self._rooms.values():
-            room.inbox.put_nowait((_CATCH_UP, (), ""))
+            room.catch_up()
             room.presence.retry()
 
     def _left_with_dead_process(self, session_id: int, people: list[Person]) -> None:
@@ -321,53 +306,8 @@ class RoomHub:
             for person in people:
                 room.presence.note(person, "left")
 
-    async def _run_room(self, room: _Room) -> None:
-        """Deliver the room's messages: what arrived together goes out as one run, one write
-        per socket, and runs are at least ``flush_window`` seconds apart."""
-        await room.ready.wait()
-        loop = asyncio.get_running_loop()
-        flushed = loop.time() - self.flush_window
-        while True:
-            arrived = [await room.inbox.get()]
-            # At most one run per window: a message after a quiet spell goes out at once,
-            # one that follows another closely waits for the rest of the window.
-            wait = flushed + self.flush_window - loop.time()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            while not room.inbox.empty():
-                arrived.append(room.inbox.get_nowait())
-            run: list[Delivery] = []
-            try:
-                for seq, audience, frame in arrived:
-                    if seq == 0:
-                        run.append((0, audience, frame))
-                    elif seq == _CATCH_UP:
-                        last = await in_database_thread(self.rooms.log.last_number)(room.session_id)
-                        if last > room.last_seq:
-                            run += await self._missing(room, last)
-                    elif seq > room.last_seq:
-                        if seq > room.last_seq + 1:
-                            run += await self._missing(room, seq - 1)
-                        run.append((seq, audience, frame))
-                        room.last_seq = seq
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("room hub: a gap not filled in session %s", room.session_id)
-            try:
-                offer_to_room(room.connections, run)
-            except Exception:
-                log.exception("room hub: delivery failed in session %s", room.session_id)
-            flushed = loop.time()
-
-    async def _missing(self, room: _Room, last: int) -> list[Delivery]:
-        """One database read for the whole process fills a gap in the room's sequence."""
+    def _gap_read(self) -> None:
         self.gap_reads += 1
-        rows = await in_database_thread(self.rooms.log.between)(
-            session_id=room.session_id, first=room.last_seq + 1, last=last
-        )
-        room.last_seq = max(room.last_seq, last)
-        return list(rows)
 
     async def _count(self, connection: RoomConnection, state: Literal["joined", "left"]) -> bool:
         changed = await self.presence_counter().change(
