@@ -7,6 +7,7 @@ application with asgiref's ``ApplicationCommunicator`` directly.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -331,9 +332,19 @@ async def room(settings: Settings) -> AsyncIterator[Room]:
     settings.LIVE_SWEEP_SECONDS = 0.2
     # Runs of frames at most every 10 ms (the window's own test sets its own).
     settings.LIVE_FLUSH_SECONDS = 0.01
+    async with room_clients() as opened:
+        yield opened
+
+
+@contextlib.asynccontextmanager
+async def room_clients() -> AsyncIterator[Room]:
+    """Room clients against a fresh hub made from the settings as they are now; the clients
+    are closed and the hub reset afterwards."""
     await reset_hub()
     opened = Room()
-    yield opened
-    for client in opened.clients:
-        await client.close()
-    await reset_hub()
+    try:
+        yield opened
+    finally:
+        for client in opened.clients:
+            await client.close()
+        await reset_hub()

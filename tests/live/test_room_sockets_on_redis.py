@@ -22,8 +22,8 @@ from cadenza.live.models import LiveSession
 from cadenza.live.room.actions.moderation import person_group
 from cadenza.live.room.events import Person
 from cadenza.realtime.connection import RoomConnection
-from cadenza.realtime.hub import RoomHub, get_hub, reset_hub
-from tests.live.conftest import Classroom, Room
+from cadenza.realtime.hub import RoomHub, get_hub
+from tests.live.conftest import Classroom, Room, room_clients
 from tests.live.redis_settings import settings_with_redis
 from tests.private_redis import PrivateRedis
 
@@ -45,12 +45,8 @@ async def room_on_redis(
     settings.LIVE_PRESENCE_INTERVAL = 0.05
     settings.LIVE_SWEEP_SECONDS = 60.0  # so that only the person's group can close a socket
     settings.LIVE_FLUSH_SECONDS = 0.01
-    await reset_hub()
-    opened = Room()
-    yield opened
-    for client in opened.clients:
-        await client.close()
-    await reset_hub()
+    async with room_clients() as opened:
+        yield opened
 
 
 async def test_a_handshake_while_redis_is_away_is_let_in_and_a_removal_reaches_it_once_back(

@@ -9,7 +9,7 @@ from typing import ClassVar, Literal
 from cadenza.live.room.events.shapes import (
     BreakoutView,
     Person,
-    PollOptionView,
+    PollSummary,
     PollTally,
     RoomFrame,
 )
@@ -86,33 +86,17 @@ class QuestionDismissed(RoomFrame):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class PollPrepared(RoomFrame):
+class PollPrepared(RoomFrame, PollSummary):
     """A poll made ready for later (sent to hosts only). ``results`` are its options with no
     votes yet, as the snapshot shows a prepared poll."""
 
     type: ClassVar[str] = "live.poll.prepared"
-    poll_id: int
-    prompt: str
-    multiple: bool
-    anonymous: bool
-    quiz: bool
-    options: tuple[PollOptionView, ...]
     correct_option_ids: tuple[int, ...]
-    results: tuple[PollTally, ...]
-    voters: int
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class PollOpened(RoomFrame):
+class PollOpened(RoomFrame, PollSummary):
     type: ClassVar[str] = "live.poll.opened"
-    poll_id: int
-    prompt: str
-    multiple: bool
-    anonymous: bool
-    quiz: bool
-    options: tuple[PollOptionView, ...]
-    results: tuple[PollTally, ...]
-    voters: int
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -44,6 +44,21 @@ class PollTally:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PollSummary:
+    """What every frame showing a whole poll says of it (a poll prepared or opened, and each
+    poll of the snapshot): its question, its kind, its options and their tally so far."""
+
+    poll_id: int
+    prompt: str
+    multiple: bool
+    anonymous: bool
+    quiz: bool
+    options: tuple[PollOptionView, ...]
+    results: tuple[PollTally, ...]
+    voters: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class BreakoutView:
     breakout_id: int
     name: str

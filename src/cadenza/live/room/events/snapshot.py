@@ -16,8 +16,7 @@ from cadenza.live.room.events.durable import ChatPosted
 from cadenza.live.room.events.shapes import (
     BreakoutView,
     Person,
-    PollOptionView,
-    PollTally,
+    PollSummary,
     encode_json,
     plain,
 )
@@ -68,19 +67,11 @@ class QuestionView:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class PollView:
+class PollView(PollSummary):
     """A poll (hosts also see the prepared ones); ``correct_option_ids`` only for hosts and
     once the poll is closed; ``my_vote`` the options I chose."""
 
-    poll_id: int
-    prompt: str
-    multiple: bool
-    anonymous: bool
-    quiz: bool
     status: str
-    options: tuple[PollOptionView, ...]
-    results: tuple[PollTally, ...]
-    voters: int
     correct_option_ids: tuple[int, ...]
     my_vote: tuple[int, ...]
 
