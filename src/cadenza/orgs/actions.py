@@ -9,13 +9,11 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
+from cadenza.accounts.access_email import queue_access_email
 from cadenza.accounts.actions import create_user
-from cadenza.accounts.links import choose_password_link, log_in_link
 from cadenza.accounts.models import User
-from cadenza.accounts.outgoing_email import queue_email
 from cadenza.orgs.email_lists import parse_email_list
 from cadenza.orgs.logos import check_logo
 from cadenza.orgs.models import Membership, Organization, Removal, Role
@@ -134,26 +132,13 @@ def invite_people(
 def _queue_invitation(
     *, org: Organization, user: User, invited_by: User, site_url: str, new_account: bool
 ) -> None:
-    link = (
-        choose_password_link(user=user, site_url=site_url)
-        if new_account
-        else log_in_link(site_url=site_url)
-    )
-    body = render_to_string(
-        "orgs/invitation_email.txt",
-        {
-            "org": org,
-            "user": user,
-            "invited_by": invited_by,
-            "link": link,
-            "site_url": site_url,
-            "new_account": new_account,
-        },
-    )
-    queue_email(
-        to=user.email,
+    queue_access_email(
+        user=user,
+        new_account=new_account,
+        site_url=site_url,
         subject=f"You are invited to {org.name} on Cadenza",
-        body=body,
+        template="orgs/invitation_email.txt",
+        context={"org": org, "invited_by": invited_by},
         dedupe_key=f"invitation:{org.pk}:{user.pk}:{timezone.now().isoformat()}",
         org_id=org.pk,
     )
