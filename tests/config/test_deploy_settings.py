@@ -7,11 +7,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+SOURCE = Path(__file__).resolve().parents[2] / "src"
+
 
 def run_cadenza(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``cadenza ARGS`` with only ``env``, on this tree's code (not another checkout's that the
+    virtualenv may have installed)."""
     return subprocess.run(  # noqa: S603 - our own interpreter and command
         [sys.executable, "-m", "cadenza.config.cli", *args],
-        env=env,
+        env={**env, "PYTHONPATH": str(SOURCE)},
         capture_output=True,
         text=True,
         timeout=120,

@@ -12,27 +12,21 @@ behind a half-second pause was late.
 So a server process (the ASGI application's import) freezes what exists once Django is set
 up (modules, settings, URL patterns: never garbage, no longer scanned) and collects the young
 generation every 50,000 allocations instead of 700, so in-flight objects die before a
-collection sees them. ``CADENZA_GC_THRESHOLDS`` (three numbers, e.g. ``700,10,10`` for
-CPython's defaults) overrides the thresholds.
+collection sees them. The thresholds are the setting ``SERVER_GC_THRESHOLDS``
+(``CADENZA_GC_THRESHOLDS``, three numbers, e.g. ``700,10,10`` for CPython's defaults; read and
+checked in settings.py like every setting).
 """
 
 from __future__ import annotations
 
 import gc
-import os
 
-SERVER_THRESHOLDS = (50_000, 20, 10)
+from django.conf import settings
 
 
-def tune_for_serving() -> tuple[int, int, int]:
+def tune_for_serving() -> tuple[int, ...]:
     """Freeze the objects made so far and set the thresholds; answers the thresholds set."""
-    raw = os.environ.get("CADENZA_GC_THRESHOLDS", "")
-    thresholds = SERVER_THRESHOLDS
-    if raw:
-        parts = raw.split(",")
-        if len(parts) != 3 or not all(part.strip().isdigit() and int(part) > 0 for part in parts):
-            raise ValueError("CADENZA_GC_THRESHOLDS takes three positive numbers, e.g. 700,10,10")
-        thresholds = (int(parts[0]), int(parts[1]), int(parts[2]))
+    thresholds: tuple[int, ...] = settings.SERVER_GC_THRESHOLDS
     gc.collect()
     gc.freeze()
     gc.set_threshold(*thresholds)

@@ -16,7 +16,12 @@ import dj_database_url
 import django_stubs_ext
 import redis
 
-from cadenza.lib.environment import env_bool, env_list, load_or_create_secret_key
+from cadenza.lib.environment import (
+    env_bool,
+    env_list,
+    env_positive_ints,
+    load_or_create_secret_key,
+)
 from cadenza.lib.rate_limit import Rate, parse_rates
 
 # Lets typed generics such as ``admin.ModelAdmin[Course]`` be subscripted at run time.
@@ -236,6 +241,9 @@ LIVE_WRITE_LIMITS = parse_rates(
 SERVER_GC_TUNING = env_bool(
     "CADENZA_GC_TUNING", default=not env_bool("CADENZA_TESTING", default=False)
 )
+# The thresholds they set (CADENZA_GC_THRESHOLDS, e.g. 700,10,10 for CPython's defaults): the
+# young generation is collected every 50,000 allocations, not 700 (why: cadenza.config.collector).
+SERVER_GC_THRESHOLDS = env_positive_ints("CADENZA_GC_THRESHOLDS", default=(50_000, 20, 10))
 
 if REDIS_URL:
     CHANNEL_LAYERS = {

@@ -31,6 +31,25 @@ def env_list(name: str, *, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_positive_ints(name: str, *, default: tuple[int, ...]) -> tuple[int, ...]:
+    """Read as many positive whole numbers as ``default`` has, separated by commas (spaces
+    around them allowed); unset or empty is ``default``. Anything else is an error naming
+    the variable, its value and what it takes."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    parts = [part.strip() for part in raw.split(",")]
+    if len(parts) != len(default) or not all(
+        part.isascii() and part.isdigit() and int(part) > 0 for part in parts
+    ):
+        example = ",".join(str(number) for number in default)
+        raise ValueError(
+            f"{name}={raw!r} is not {len(default)} positive whole numbers separated by "
+            f"commas (e.g. {example})"
+        )
+    return tuple(int(part) for part in parts)
+
+
 def load_or_create_secret_key(path: Path) -> str:
     """Return the embedded install's secret key, generating it once so sessions survive restarts."""
     if path.exists():
