@@ -15,11 +15,16 @@ from tests.api.conftest import Outline, People, api_as
 pytestmark = pytest.mark.django_db
 
 
+def _refusal(what: str, position: int) -> str:
+    return f"This text contains {what} at character {position}; remove it and try again."
+
+
 def _message(code: str, position: int) -> str:
-    return (
-        f"This text contains an invisible control character ({code}) at character {position}; "
-        "remove it and try again."
-    )
+    return _refusal(f"an invisible control character ({code})", position)
+
+
+def _line_break(code: str, position: int) -> str:
+    return _refusal(f"a line break ({code})", position)
 
 
 @pytest.mark.parametrize(
@@ -68,3 +73,37 @@ def test_my_name_with_a_control_character_is_refused_and_kept(people: People) ->
     assert response.json()["errors"] == {"display_name": [_message("U+009B", 4)]}
     people.learner.refresh_from_db()
     assert "\x9b" not in people.learner.display_name
+
+
+@pytest.mark.parametrize(
+    ("title", "code"),
+    [
+        ("Sepsis\u2028basics", "U+2028"),
+        ("Sepsis\u2029basics", "U+2029"),
+        ("Sepsis\rbasics", "U+000D"),
+    ],
+)
+def test_a_course_title_with_any_line_break_is_refused_and_nothing_changes(
+    people: People, outline: Outline, title: str, code: str
+) -> None:
+    client = api_as(people.instructor)
+
+    patched = client.patch("/orgs/harbour/courses/sepsis", {"title": title})
+    created = client.post("/orgs/harbour/courses", {"title": title})
+
+    assert (patched.status_code, created.status_code) == (422, 422)
+    assert patched.json()["errors"] == created.json()["errors"] == {"title": [_line_break(code, 7)]}
+    assert list(Course.objects.values_list("title", flat=True)) == ["Sepsis basics"]
+
+
+def test_an_address_to_enrol_with_a_line_break_is_refused_and_nobody_enrolled(
+    people: People, outline: Outline
+) -> None:
+    response = api_as(people.instructor).post(
+        "/orgs/harbour/courses/sepsis/enrolments",
+        {"emails": ["new.nurse@example.org\u2028bcc@example.org"]},
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"emails.0": [_line_break("U+2028", 22)]}
+    assert not outline.course.enrolments.exists()

@@ -16,6 +16,7 @@ from cadenza.lib.text import (
     CleanText,
     find_control_character,
     refuse_control_characters,
+    refuse_line_breaks,
     strip_control_characters,
 )
 
@@ -103,7 +104,7 @@ def test_the_schema_pattern_allows_exactly_what_the_validator_allows(
     pattern: str, breaks: bool
 ) -> None:
     compiled = re.compile(pattern)
-    for code in range(0x00, 0x250):
+    for code in [*range(0x00, 0x250), *range(0x2000, 0x2030), 0x3000, 0xFEFF]:
         text = f"a{chr(code)}b"
         clean = find_control_character(text, allow_line_breaks=breaks) is None
         assert bool(compiled.match(text)) == clean, hex(code)
@@ -120,3 +121,36 @@ def test_the_django_validator_refuses_with_a_form_message_and_leaves_nul_to_djan
     refuse_control_characters("Two\r\nlines\tand a tab")
     refuse_control_characters(None)
     refuse_control_characters("NUL\x00")  # Django's ProhibitNullCharactersValidator says it
+
+
+# Every character Python's str.splitlines() breaks a line at: what a one-line text refuses.
+LINE_BREAKS = ["\n", "\x0b", "\x0c", "\r", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+
+
+def test_a_line_refuses_every_line_break_and_text_keeps_the_visible_ones() -> None:
+    assert [c for c in map(chr, range(0x3000)) if len(f"a{c}b".splitlines()) > 1] == LINE_BREAKS
+    for character in LINE_BREAKS:
+        with pytest.raises(ValidationError) as refused:
+            Note(title=f"Two{character}lines", body="ok")
+        assert [(e["loc"], e["msg"]) for e in refused.value.errors()] == [
+            (
+                ("title",),
+                f"This text contains a line break (U+{ord(character):04X}) at character 4; "
+                "remove it and try again.",
+            )
+        ]
+    kept = "Two\nlines\r\nor\u2028three\u2029"  # the rest of the line breaks are control characters
+    assert Note(title="ok", body=kept).body == kept
+
+
+def test_the_django_line_validator_refuses_line_breaks_and_control_characters() -> None:
+    with pytest.raises(DjangoValidationError) as refused:
+        refuse_line_breaks("Week\u20281")
+    assert refused.value.messages == [
+        "This text contains a line break (U+2028) at character 5; remove it and try again."
+    ]
+    with pytest.raises(DjangoValidationError):
+        refuse_line_breaks("Bell\x07")
+    refuse_line_breaks("One line\tand a tab")
+    refuse_line_breaks(None)
+    refuse_line_breaks("NUL\x00")  # Django's ProhibitNullCharactersValidator says it

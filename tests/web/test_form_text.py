@@ -27,6 +27,9 @@ from tests.web.test_accessibility import _form_posts
 
 pytestmark = pytest.mark.django_db
 
+LINE_BREAK_MESSAGE = (
+    "This text contains a line break ({code}) at character 7; remove it and try again."
+)
 ESCAPE_MESSAGE = (
     "This text contains an invisible control character (U+001B ESC) at character 7; "
     "remove it and try again."
@@ -96,9 +99,47 @@ def _instructor() -> tuple[Client, str]:
     return client, reverse("course_new", kwargs={"org_slug": org.slug})
 
 
+def test_every_one_line_field_of_the_projects_and_djangos_forms_refuses_line_breaks() -> None:
+    """A field refuses line breaks unless its widget is a Textarea (cadenza.web.apps)."""
+    kept: dict[str, list[str]] = {}
+    refused: dict[str, list[str]] = {}
+    for form in _form_classes():
+        for name, field in getattr(form, "base_fields", {}).items():
+            if not isinstance(field, forms.CharField) or isinstance(field, forms.JSONField):
+                continue
+            try:
+                field.validate("Sepsis\u2028care")
+            except forms.ValidationError:
+                refused.setdefault(form.__qualname__, []).append(name)
+            else:
+                assert isinstance(field.widget, forms.Textarea), (form, name)
+                kept.setdefault(form.__qualname__, []).append(name)
+    assert kept == {
+        "CourseForm": ["summary"],
+        "EditSessionForm": ["agenda"],
+        "EnrolByEmailsForm": ["emails"],
+        "InvitePeopleForm": ["emails"],
+        "KnowledgeCheckForm": ["body"],
+        "ModuleForm": ["summary"],
+        "QuestionForm": ["prompt", "explanation"],
+        "ReadingForm": ["body"],
+        "ResourceForm": ["body"],
+        "ScheduleForm": ["agenda"],
+        "SessionForm": ["agenda"],
+        "UnitForm": ["body"],
+        "VideoForm": ["body"],
+        "VideoSettingsForm": ["stun_urls"],
+    }
+    assert {"title"} <= set(refused["CourseForm"])
+    assert {"username", "password"} <= set(refused["AuthenticationForm"])
+
+
 @pytest.mark.parametrize(
     ("title", "message"),
     [
+        ("Sepsis\u2028basics", LINE_BREAK_MESSAGE.format(code="U+2028")),
+        ("Sepsis\r\nbasics", LINE_BREAK_MESSAGE.format(code="U+000D")),
+        ("Sepsis\x0bbasics", LINE_BREAK_MESSAGE.format(code="U+000B")),
         ("Sepsis\x1b[31m basics", ESCAPE_MESSAGE),
         ("Sepsis\x00 basics", "Null characters are not allowed."),
     ],
@@ -111,6 +152,20 @@ def test_a_course_title_with_a_control_character_is_refused_and_nothing_stored(
     assert response.status_code == 200
     assert response.context["form"].errors == {"title": [message]}
     assert Course.objects.count() == 0
+
+
+def test_a_form_that_makes_a_field_a_textarea_afterwards_keeps_its_line_breaks() -> None:
+    class Note(forms.Form):
+        title = forms.CharField()
+        body = forms.CharField()
+
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            self.fields["body"].widget = forms.Textarea()
+
+    note = Note({"title": "Sepsis\nbasics", "body": "Two\r\nlines\u2028"})
+    assert note.errors == {"title": [LINE_BREAK_MESSAGE.format(code="U+000A")]}
+    assert Note({"title": "Sepsis", "body": "Two\r\nlines"}).is_valid()
 
 
 def test_a_summary_keeps_its_line_breaks_and_tabs_but_not_a_bell() -> None:

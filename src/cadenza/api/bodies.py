@@ -39,7 +39,13 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
-from cadenza.lib.text import CleanLine, CleanText
+from cadenza.lib.text import (
+    LINE_CHARACTER,
+    LINE_PATTERN,
+    TEXT_CHARACTER,
+    CleanLine,
+    CleanText,
+)
 
 
 class Body(Schema):
@@ -90,12 +96,10 @@ def unset(**constraints: Any) -> Any:
 
 
 # A one-line text with at least one character that is not a space, in the same alphabet as
-# ``CleanLine`` (ECMA-262, as JSON schema patterns are written).
-_LINE = "[^\\u0000-\\u0008\\u000a-\\u001f\\u007f-\\u009f]*"
-_TEXT = "[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*"
+# ``CleanLine`` (ECMA-262, as JSON schema patterns are written); ``\\s`` covers U+2028/2029.
 _VISIBLE = "[^\\s\\u0000-\\u001f\\u007f-\\u009f]"
-NAME_PATTERN = f"^{_LINE}{_VISIBLE}{_LINE}$"
-PROSE_PATTERN = f"^{_TEXT}{_VISIBLE}{_TEXT}$"
+NAME_PATTERN = f"^{LINE_CHARACTER}*{_VISIBLE}{LINE_CHARACTER}*$"
+PROSE_PATTERN = f"^{TEXT_CHARACTER}*{_VISIBLE}{TEXT_CHARACTER}*$"
 
 
 @dataclass(frozen=True)
@@ -143,11 +147,14 @@ def _email_address(value: str) -> str:
 
 
 EmailAddress = Annotated[
-    str,
+    CleanLine,
     AfterValidator(_email_address),
-    WithJsonSchema({"type": "string", "format": "email", "maxLength": 254}),
+    WithJsonSchema(
+        {"type": "string", "format": "email", "maxLength": 254, "pattern": LINE_PATTERN}
+    ),
 ]
-"""An e-mail address as Django's ``validate_email`` (the pages' rule) accepts it."""
+"""An e-mail address as Django's ``validate_email`` (the pages' rule) accepts it, on one line
+(spaces around it are allowed, as on the pages, where each line of the list is trimmed)."""
 
 
 def _https_address(value: str) -> str:

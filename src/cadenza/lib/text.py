@@ -13,9 +13,15 @@ telling them (and a stripped title may collide with another or become empty afte
 for "required" ran).
 
 A control character here is C0 (U+0000-U+001F) except tab, line feed and carriage return, DEL
-(U+007F) and C1 (U+0080-U+009F). Single-line fields (titles, names, labels: ``CleanLine``)
-also refuse line feed and carriage return, which no one-line input can produce; long text
-(readings, descriptions, chat: ``CleanText``) keeps them.
+(U+007F) and C1 (U+0080-U+009F). Single-line text (titles, names, labels, a form's one-line
+inputs: ``CleanLine``, ``refuse_line_breaks``) also refuses every line break: line feed and
+carriage return, and the ones that break a line where the text is shown or exported though
+no one-line input produces them (the characters ``str.splitlines`` splits on: vertical tab,
+form feed, U+001C-U+001E, NEL U+0085, LINE SEPARATOR U+2028, PARAGRAPH SEPARATOR U+2029). Long
+text (readings, descriptions, chat: ``CleanText``) keeps line breaks. The rule refuses them
+rather than replacing them by spaces, for the reason above: a browser's one-line input never
+sends one, so only a crafted request or a paste of invisible characters meets the refusal, and
+it is told which character and where.
 
 The pieces:
 
@@ -31,6 +37,8 @@ The pieces:
   the length check gets a generic message). ``CleanLine | None`` works as usual.
 - ``refuse_control_characters``: a Django validator; ``cadenza.web`` adds it to every form
   ``CharField`` (see ``cadenza.web.apps``), so pages refuse with a form error.
+- ``refuse_line_breaks``: the same for one-line text; ``cadenza.web`` applies it to every form
+  text field whose widget is not a ``Textarea``.
 """
 
 from __future__ import annotations
@@ -44,13 +52,17 @@ from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
-# The characters refused in long text; one-line text also refuses \n and \r.
+# The characters refused in long text; one-line text also refuses the line breaks.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_CONTROL_OR_LINE_BREAK = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+_CONTROL_OR_LINE_BREAK = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 
-# The same sets as JSON-schema (ECMA-262) patterns, matching the allowed strings.
-TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
-LINE_PATTERN = "^[^\\u0000-\\u0008\\u000a-\\u001f\\u007f-\\u009f]*$"
+# The same sets as JSON-schema (ECMA-262) character classes of the allowed characters, and
+# patterns matching the allowed strings.
+TEXT_CHARACTER = "[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]"
+LINE_CHARACTER = "[^\\u0000-\\u0008\\u000a-\\u001f\\u007f-\\u009f\\u2028\\u2029]"
+TEXT_PATTERN = f"^{TEXT_CHARACTER}*$"
+LINE_PATTERN = f"^{LINE_CHARACTER}*$"
 
 
 def find_control_character(text: str, *, allow_line_breaks: bool = True) -> int | None:
@@ -67,7 +79,7 @@ _NAMES = {"\x00": "NUL", "\x07": "BEL", "\x08": "BACKSPACE", "\x1b": "ESC", "\x7
 
 def _describe(character: str) -> str:
     code = f"U+{ord(character):04X}"
-    if character in "\n\r":
+    if character in _LINE_BREAKS:
         return f"a line break ({code})"
     name = _NAMES.get(character)
     return f"an invisible control character ({code}{' ' + name if name else ''})"
@@ -98,6 +110,16 @@ def refuse_control_characters(value: object) -> None:
     if not isinstance(value, str) or "\x00" in value:
         return
     index = find_control_character(value)
+    if index is not None:
+        raise ValidationError(refusal_message(value, index), code="control_character")
+
+
+def refuse_line_breaks(value: object) -> None:
+    """Django validator for one-line text: a form error if ``value`` (a str) holds a line
+    break or a control character (NUL again left to Django's own validator)."""
+    if not isinstance(value, str) or "\x00" in value:
+        return
+    index = find_control_character(value, allow_line_breaks=False)
     if index is not None:
         raise ValidationError(refusal_message(value, index), code="control_character")
 

@@ -6,6 +6,13 @@ validator goes on those fields' defaults rather than into each of the ~25 forms,
 form would forget it. Django itself refuses only NUL (ProhibitNullCharactersValidator); this
 adds the rest of C0 but tab and line breaks, DEL and C1, with a message naming the character.
 
+One-line inputs (every such field whose widget is not a ``Textarea``: names, titles, slugs,
+addresses, a choice's text) also refuse line breaks (``refuse_line_breaks``), which a browser's
+one-line input never sends: only a crafted request would put one into a title shown on one
+line. That check needs the field's widget, which a validator is not given, and a form may
+swap the widget after the field was made, so it runs in ``CharField.validate`` (the step
+before the validators), on the widget the field has when the form is checked.
+
 It is done when this module is imported, not in ``ready()``: a field copies its class's
 defaults when it is created, and form classes (with their fields) are created as their modules
 are imported, which for some happens before any ``ready()`` runs (the admin's autodiscovery in
@@ -14,10 +21,12 @@ first, before models and before any ``ready()``; tests/web/test_form_text.py che
 form class of the project and of Django's auth and admin ends up with the rule.
 """
 
+from typing import Any
+
 from django import forms
 from django.apps import AppConfig
 
-from cadenza.lib.text import refuse_control_characters
+from cadenza.lib.text import refuse_control_characters, refuse_line_breaks
 
 # Every form field a person types text into; the subclasses listed keep validators of their
 # own (``default_validators`` of their own class), the others inherit CharField's.
@@ -36,7 +45,20 @@ def refuse_control_characters_in_every_form() -> None:
             field.default_validators = [*field.default_validators, refuse_control_characters]
 
 
+def _validate_one_line(field: forms.Field, value: Any) -> None:
+    forms.Field.validate(field, value)
+    if not isinstance(field.widget, forms.Textarea):
+        refuse_line_breaks(value)
+
+
+def refuse_line_breaks_in_every_one_line_field() -> None:
+    """Make ``CharField`` (and its subclasses that do not validate otherwise) refuse line
+    breaks unless its widget is a ``Textarea``."""
+    forms.CharField.validate = _validate_one_line  # type: ignore[method-assign,assignment]
+
+
 refuse_control_characters_in_every_form()
+refuse_line_breaks_in_every_one_line_field()
 
 
 class WebConfig(AppConfig):
