@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cadenza.accounts.models import User
+from cadenza.courses.actions import set_course_published
 from cadenza.courses.models import Course, Enrolment, EnrolmentStatus, Unit, UnitKind
 from cadenza.learning.actions.progress import complete_unit, record_unit_activity, visit_unit
 from cadenza.learning.selectors.progress import (
@@ -219,6 +220,23 @@ def test_staff_see_drafts_marked_and_uncounted(
     assert outline.progress.total == 1
     assert outline.can_open_units is True
     assert outline.next_unit == built.units[0]
+
+
+def test_staff_see_every_unit_of_a_withdrawn_course_marked_draft_and_uncounted(
+    build_course: CourseBuilder, instructor: User, org: Organization
+) -> None:
+    """A unit is open to learners only in a published module of a published course
+    (``courses.models.open_to_learners``): withdrawn, the course's units are all drafts."""
+    built = build_course(units=2)
+    set_course_published(course=built.course, published=False)
+
+    outline = course_outline(context(instructor, org), built.course)
+
+    assert [(s.unit.title, s.is_draft) for s in outline.modules[0].units] == [
+        ("Unit 1", True),
+        ("Unit 2", True),
+    ]
+    assert (outline.progress.completed, outline.progress.total) == (0, 0)
 
 
 def test_unit_navigation_links_the_neighbours_in_outline_order(

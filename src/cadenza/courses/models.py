@@ -148,11 +148,17 @@ class Unit(models.Model):
     @property
     def is_open_to_learners(self) -> bool:
         """``open_to_learners`` for one unit (its module and course loaded with it)."""
-        return (
-            self.published_at is not None
-            and self.module.published_at is not None
-            and self.course.published_at is not None
-        )
+        return unit_open_to_learners(self, module=self.module, course=self.course)
+
+
+def unit_open_to_learners(unit: Unit, *, module: Module, course: Course) -> bool:
+    """``open_to_learners`` for one unit whose module and course the caller has at hand (no
+    query): the unit, its module and its course are published."""
+    return (
+        unit.published_at is not None
+        and module.published_at is not None
+        and course.published_at is not None
+    )
 
 
 class EnrolmentStatus(models.TextChoices):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cadenza.courses.models import Course, Enrolment, Module, Unit
+from cadenza.courses.models import Course, Enrolment, Module, Unit, unit_open_to_learners
 from cadenza.courses.selectors import active_enrolment, visible_units
 from cadenza.learning.models import UnitProgress
 from cadenza.learning.selectors.progress_summary import (
@@ -13,7 +13,6 @@ from cadenza.learning.selectors.progress_summary import (
     CourseProgress,
     UnitStatus,
     Visit,
-    is_countable,
     summarize,
 )
 from cadenza.orgs.policy import Permission
@@ -75,7 +74,7 @@ def course_outline(ctx: OrgContext, course: Course) -> CourseOutline:
         outline = outlines.get(unit.module_id)
         if outline is None:
             continue
-        is_draft = not is_countable(unit, outline.module.is_published)
+        is_draft = not unit_open_to_learners(unit, module=outline.module, course=course)
         if not is_draft:
             countable.append(unit)
         row = rows.get(unit.pk)

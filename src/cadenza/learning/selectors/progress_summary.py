@@ -67,10 +67,6 @@ class Visit:
     last_visited_at: datetime
 
 
-def is_countable(unit: Unit, module_published: bool) -> bool:
-    return unit.published_at is not None and module_published
-
-
 def summarize(
     units: Sequence[Unit], visits: dict[int, Visit]
 ) -> tuple[CourseProgress, Unit | None]:

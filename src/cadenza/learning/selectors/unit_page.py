@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cadenza.courses.models import Course, Unit
+from cadenza.courses.models import Course, Unit, unit_open_to_learners
 from cadenza.courses.selectors import active_enrolment, visible_units
 from cadenza.learning.models import UnitProgress
 from cadenza.orgs.policy import Permission
@@ -52,7 +52,7 @@ def records_progress(ctx: OrgContext, course: Course, unit: Unit) -> bool:
     come from ``access_unit`` (its module loaded), which opens a unit to a person who may not
     view drafts only through their active enrolment: for them that enrolment is not read
     again (one query fewer on every unit page and progress report); staff are asked."""
-    if not (course.is_published and unit.is_published and unit.module.is_published):
+    if not unit_open_to_learners(unit, module=unit.module, course=course):
         return False
     if not ctx.may(Permission.VIEW_DRAFTS):
         return True
