@@ -4,10 +4,8 @@ Nothing in the suite assumes a Redis already running on the machine (DESIGN sect
 start what they need"). The server keeps nothing on disk (``--save "" --appendonly no``), so a
 restart loses everything, as a real Redis restart without persistence does.
 
-Use the fixtures by importing them into a test module::
-
-    from tests.private_redis import PrivateRedis, private_redis_server, private_redis_url
-
+The fixtures are registered for the whole suite (``pytest_plugins`` in tests/conftest.py): a test
+asks for them by name, without importing them (the type, ``PrivateRedis``, is imported).
 ``private_redis_url`` is the server's URL; ``private_redis_server`` the server itself, whose
 ``restart()`` stops it and starts it again on the same port (``stop``/``start`` for an outage
 of a chosen length). Outside pytest, ``with private_redis() as server:``.

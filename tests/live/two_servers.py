@@ -1,6 +1,7 @@
 """Real server processes for the room's multi-process tests, and a participant's socket.
 
-``start_servers`` migrates one SQLite file database, seeds it with a script, and starts
+``seed`` gives the servers one SQLite file database built by the migrations (as a fresh
+install's) and fills it with a script; ``start_servers`` starts
 uvicorn processes on free ports as ``cadenza serve`` runs them (the hub writes finished
 frames to the sockets), all on the given Redis; ``stop_servers`` ends those still running.
 ``Participant`` is one person's socket, read by a task of its own: every frame is kept in
@@ -13,9 +14,11 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable
@@ -65,32 +68,54 @@ def server_env(tmp_path: Path, redis_url: str, **extra: str) -> dict[str, str]:
     return env
 
 
-MIGRATE = """
+SETUP = """
 import django
 django.setup()
 from django.conf import settings
-from django.core.management import call_command
-
-
-class _NoMigrations:
-    def __contains__(self, app):
-        return True
-
-    def __getitem__(self, app):
-        return None
-
-
-# The tables straight from the models, as pytest-django's --nomigrations makes them: the
-# migrations themselves are checked elsewhere, and replaying them all doubles the setup.
-settings.MIGRATION_MODULES = _NoMigrations()
-call_command("migrate", interactive=False, run_syncdb=True, verbosity=0)
 """
+
+MIGRATE = (
+    SETUP
+    + """
+from django.core.management import call_command
+call_command("migrate", interactive=False, verbosity=0)
+from django.db import connections
+connections.close_all()  # the last connection folds SQLite's write-ahead log into the file
+"""
+)
+
+DATABASE = "cadenza.sqlite3"
+"""The SQLite file in ``CADENZA_DATA_DIR`` (settings.py)."""
+
+_migrated: list[tempfile.TemporaryDirectory[str]] = []
+"""The database the migrations built, once per test run (removed when the run ends)."""
+
+
+def _migrated_database(env: dict[str, str]) -> Path:
+    """A database built by the migrations, as ``cadenza migrate`` builds a fresh install's.
+    Replaying every migration takes seconds, so it is done once per test run, in a directory
+    of its own, and each test gets a copy."""
+    if not _migrated:
+        template = tempfile.TemporaryDirectory(prefix="cadenza-migrated-")
+        subprocess.run(  # noqa: S603 - our own venv's Python
+            [sys.executable, "-c", MIGRATE],
+            env={**env, "CADENZA_DATA_DIR": template.name},
+            check=True,
+            capture_output=True,
+            cwd=REPO,
+        )
+        _migrated.append(template)
+    return Path(_migrated[0].name) / DATABASE
 
 
 def seed(env: dict[str, str], script: str) -> dict[str, Any]:
-    """Migrate the database and run ``script`` (one process), which prints one JSON line last."""
+    """Give the servers' data directory a migrated database and run ``script`` on it (one
+    process, Django set up and ``settings`` imported), which prints one JSON line last."""
+    data_dir = Path(env["CADENZA_DATA_DIR"])
+    data_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(_migrated_database(env), data_dir / DATABASE)
     seeded = subprocess.run(  # noqa: S603 - our own venv's Python
-        [sys.executable, "-c", MIGRATE + script],
+        [sys.executable, "-c", SETUP + script],
         env=env,
         check=True,
         capture_output=True,

@@ -18,9 +18,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 
-from tests.private_redis import free_port, private_redis_server, private_redis_url
-
-__all__ = ["private_redis_server", "private_redis_url"]
+from tests.private_redis import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
