@@ -32,7 +32,6 @@ from cadenza.orgs.selectors import OrgContext, access_org
 from cadenza.realtime.hub import reset_hub
 from cadenza.realtime.websocket_frames import PREFRAMED
 from tests.factories import enrol, make_course, make_module, make_org, make_user
-from tests.private_redis import private_redis_server, private_redis_url  # noqa: F401 - fixtures
 from tests.websocket_reader import read_frames
 
 ORIGIN = "http://localhost"
