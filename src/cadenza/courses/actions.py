@@ -1,8 +1,8 @@
 """Writes to courses: creating and publishing them, and enrolment.
 
 Editing, moving, publishing and deleting modules and units lives in ``outline_actions`` (one
-reason to change: the shape of a course) and is re-exported here, so callers import every
-course action from this module.
+reason to change: the shape of a course), a video unit's captions in ``caption_actions``; both
+are re-exported here, so callers import every course action from this module.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from cadenza.accounts.actions import create_user, normalise_email
 from cadenza.accounts.models import User
 from cadenza.activity.actions import LearningObject, record
 from cadenza.activity.verbs import Verb
+from cadenza.courses.caption_actions import remove_caption_track, save_caption_track
 from cadenza.courses.enrolment_emails import queue_enrolment_email
 from cadenza.courses.models import Course, Enrolment, EnrolmentStatus, Module, Unit, UnitKind
 from cadenza.courses.outline_actions import (
@@ -58,6 +59,8 @@ __all__ = [
     "move_unit",
     "move_unit_to_module",
     "publish_course",
+    "remove_caption_track",
+    "save_caption_track",
     "self_enrol",
     "set_course_published",
     "set_module_published",

@@ -15,8 +15,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.text import slugify
 
-from cadenza.courses.models import Unit, UnitKind
+from cadenza.courses.models import MAX_CAPTION_BYTES, Unit, UnitKind
 from cadenza.courses.uploads import CheckedUpload, check_resource, check_video
+from cadenza.lib.language_tags import InvalidLanguageTag, canonical_language_tag
 
 
 class CourseForm(forms.Form):
@@ -241,3 +242,39 @@ class EnrolByEmailsForm(forms.Form):
         if not entries:
             raise ValidationError("Enter at least one e-mail address.")
         return entries
+
+
+class CaptionTrackForm(forms.Form):
+    """A caption file for a video unit. The form reads the file (at most one byte over the
+    limit, so the action can say it is too large); ``save_caption_track`` checks its
+    content and refuses a malformed file with its line."""
+
+    language = forms.CharField(
+        max_length=35,
+        label="Language",
+        help_text="A language tag: en, fr, es, pt-BR … One file per language; a second file "
+        "in the same language replaces the first.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    label = forms.CharField(
+        max_length=80, label="Name", help_text="What learners choose it by: English, Français …"
+    )
+    file = forms.FileField(
+        label="WebVTT file",
+        help_text="A .vtt caption file.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".vtt,text/vtt"}),
+    )
+
+    def clean_language(self) -> str:
+        try:
+            return canonical_language_tag(self.cleaned_data["language"])
+        except InvalidLanguageTag as malformed:
+            raise ValidationError(str(malformed)) from malformed
+
+    def clean_file(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        if not (upload.name or "").lower().endswith(".vtt"):
+            raise ValidationError("Choose a WebVTT file (its name ends in .vtt).")
+        upload.seek(0)
+        content: bytes = upload.read(MAX_CAPTION_BYTES + 1)
+        return content

@@ -190,3 +190,41 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.course}"
+
+
+MAX_CAPTION_BYTES = 512 * 1024
+"""The largest caption file taken: about ten hours of ordinary captions."""
+
+
+class CaptionTrack(models.Model):
+    """A video unit's captions in one language, with their transcript.
+
+    ``vtt`` is the file as Cadenza wrote it back after checking and sanitizing the upload
+    (``cadenza.lib.webvtt``), never the upload itself: that is what the player's track is
+    served from (decision 0012). ``transcript`` is the cues' plain text, one line per cue,
+    for reading and searching the unit's text. ``language`` is a BCP 47 tag in canonical
+    case; a unit has one track per language.
+    """
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="caption_tracks")
+    language = models.CharField(max_length=35, help_text="A BCP 47 language tag, such as pt-BR.")
+    label = models.CharField(max_length=80, help_text="The name people choose it by.")
+    vtt = models.TextField(help_text="The sanitized WebVTT file served to the player.")
+    transcript = models.TextField(help_text="The cues' plain text, one line per cue.")
+    cue_count = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["label", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "language"], name="one_caption_track_per_language"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.language})"

@@ -7,13 +7,16 @@ or an id that does not exist all answer the same 404.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from cadenza.courses.models import Course, Enrolment, EnrolmentStatus, Module, Unit
+from cadenza.courses.models import CaptionTrack, Course, Enrolment, EnrolmentStatus, Module, Unit
+from cadenza.lib.language_tags import InvalidLanguageTag, canonical_language_tag
+from cadenza.lib.webvtt import parse_webvtt
 from cadenza.orgs.policy import Permission
 from cadenza.orgs.selectors import OrgContext, scoped
 
@@ -156,3 +159,77 @@ def access_enrolment(ctx: OrgContext, *, course: Course, enrolment_id: int) -> E
     if enrolment is None:
         raise Http404("No such enrolment.")
     return enrolment
+
+
+def caption_tracks(unit: Unit) -> list[CaptionTrack]:
+    """A unit's caption tracks by label, without their text (the lists of the builder, the
+    API and the player's ``<track>`` elements). One query."""
+    return list(
+        CaptionTrack.objects.filter(unit=unit).defer("vtt", "transcript").order_by("label", "id")
+    )
+
+
+def access_caption_track(
+    ctx: OrgContext, *, course: Course, unit_id: int, language: str
+) -> CaptionTrack:
+    """One language's captions of a unit the person may open (``access_unit``); any other
+    organization's, a malformed tag or a language the unit has no captions in: 404."""
+    unit = access_unit(ctx, course=course, unit_id=unit_id)
+    try:
+        language = canonical_language_tag(language)
+    except InvalidLanguageTag as malformed:
+        raise Http404("No such captions.") from malformed
+    track = scoped(CaptionTrack.objects.filter(unit=unit, language=language), ctx.org).first()
+    if track is None:
+        raise Http404("No such captions.")
+    track.unit = unit
+    return track
+
+
+@dataclass(frozen=True, slots=True)
+class TranscriptLine:
+    """One cue of a transcript: where it starts and ends (seconds), the start as a clock
+    ("1:05", "1:02:03") and its plain text."""
+
+    start: float
+    end: float
+    clock: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Transcript:
+    """A caption track with the lines of its transcript (cues with no text left out)."""
+
+    track: CaptionTrack
+    lines: list[TranscriptLine]
+
+
+def transcripts(unit: Unit) -> list[Transcript]:
+    """The unit's caption tracks with their transcripts, by label. One query."""
+    tracks = CaptionTrack.objects.filter(unit=unit).order_by("label", "id")
+    return [transcript_of(track) for track in tracks]
+
+
+def transcript_of(track: CaptionTrack) -> Transcript:
+    """A track's transcript, read from its stored sanitized file (no query)."""
+    cues = parse_webvtt(track.vtt, max_bytes=len(track.vtt.encode()) + 1)
+    return Transcript(
+        track=track,
+        lines=[
+            TranscriptLine(
+                start=cue.start_seconds,
+                end=cue.end_seconds,
+                clock=_clock(cue.start_ms // 1000),
+                text=cue.plain_text,
+            )
+            for cue in cues
+            if cue.plain_text
+        ],
+    )
+
+
+def _clock(seconds: int) -> str:
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

@@ -1,9 +1,10 @@
-"""The catalog, the teaching area, the course builder and enrolments.
+"""The catalog, the teaching area, the course builder, enrolments, and a video unit's
+captions (edited under teach/, served to the player beside the learner's unit page).
 Mounted under /o/<org_slug>/."""
 
 from django.urls import URLPattern, URLResolver, path
 
-from cadenza.courses.views import catalog, enrolments, outline, teach
+from cadenza.courses.views import captions, catalog, enrolments, outline, teach
 
 course = "teach/courses/<slug:course_slug>/"
 module = course + "modules/<int:module_id>/"
@@ -32,4 +33,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(unit + "move/", outline.unit_move, name="unit_move"),
     path(unit + "publish/", outline.unit_publish, name="unit_publish"),
     path(unit + "delete/", outline.unit_delete, name="unit_delete"),
+    path(unit + "captions/", captions.caption_add, name="unit_caption_add"),
+    path(
+        unit + "captions/<str:language>/remove/",
+        captions.caption_remove,
+        name="unit_caption_remove",
+    ),
+    path(
+        "courses/<slug:course_slug>/units/<int:unit_id>/captions/<str:language>.vtt",
+        captions.caption_file,
+        name="unit_captions",
+    ),
 ]

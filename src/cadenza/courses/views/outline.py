@@ -31,6 +31,7 @@ from cadenza.courses.actions import (
 from cadenza.courses.forms import UNIT_FORMS, ModuleForm
 from cadenza.courses.models import Course, UnitKind
 from cadenza.courses.selectors import access_course_for_teaching, access_module, access_unit
+from cadenza.courses.views.captions import captions_section
 from cadenza.courses.views.common import (
     add_action_errors,
     is_htmx,
@@ -235,6 +236,7 @@ def unit_edit(request: HttpRequest, org_slug: str, course_slug: str, unit_id: in
             "kind": UnitKind(unit.kind),
             "unit": unit,
             "preview": request.POST.get("body", "") if preview else unit.body,
+            **captions_section(unit),
         },
     )
 
