@@ -14,6 +14,7 @@ from ninja.security import django_auth
 
 from cadenza.api import (
     accounts,
+    captions,
     courses,
     knowledge_checks,
     live_attendance,
@@ -50,8 +51,10 @@ see and a missing one all answer 404. A role that may not do something answers 4
 field's rule. A refused request has changed nothing.
 
 **Files** (video files, downloadable resources) are uploaded on the course builder's pages,
-not through the API; videos given by an https:// address can be made here. Times are UTC
-(ISO 8601); show them in the person's own `time_zone` (see `GET /me`).
+not through the API; videos given by an https:// address can be made here. Caption files
+(WebVTT) are the exception: they are text, sent in the JSON body of
+`PUT .../captions/{language}`. Times are UTC (ISO 8601); show them in the person's own
+`time_zone` (see `GET /me`).
 
 **Live sessions** are named by their id under `/orgs/{org}/live-sessions/{session}`. The
 room's real-time traffic is the websocket `/ws/live/{session}/`; the same room can be read
@@ -99,6 +102,7 @@ for module in (
     courses,
     modules,
     units,
+    captions,
     progress,
     knowledge_checks,
     questions,
