@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cadenza.accounts.models import User
-from cadenza.courses.actions import enrol_learner, publish_course
+from cadenza.courses.actions import enrol_learner, publish_course, save_caption_track
 from cadenza.courses.models import Course, Enrolment, Module, Unit, UnitKind
 from cadenza.learning.actions.knowledge_checks import add_question
 from cadenza.learning.models import Question, QuestionKind
@@ -110,6 +110,13 @@ def build_site(slug: str) -> Site:
         created_by=instructor,
     )
     units["live"] = scheduled.unit
+    save_caption_track(
+        ctx=OrgContext(org=org, user=instructor, role=Role.INSTRUCTOR),
+        unit=units["video"],
+        language=f"en-x-{slug}",
+        label="English",
+        file="WEBVTT\n\n00:01.000 --> 00:02.000\nHello\n",
+    )
     live_session = scheduled.sessions[0]
     publish_course(course=course)
     enrolment, _ = enrol_learner(course=course, user=learner)
@@ -155,7 +162,7 @@ def organization_urls() -> list[tuple[str, str]]:
 def url_for(route: str, name: str, *, org_slug: str, site: Site) -> str:
     """The URL ``name`` with ``site``'s objects, under organization ``org_slug``."""
     unit_kind = "reading"
-    if name == "unit_video":
+    if name == "unit_video" or name.startswith("unit_caption"):
         unit_kind = "video"
     elif name == "unit_download":
         unit_kind = "resource"
@@ -172,6 +179,7 @@ def url_for(route: str, name: str, *, org_slug: str, site: Site) -> str:
         "session_id": site.live_session.pk,
         "enrolment_id": site.enrolment.pk,
         "membership_id": site.membership.pk,
+        "language": f"en-x-{site.org.slug}",
     }
     names = re.findall(r"<(?:\w+:)?(\w+)>", route)
     unknown = [param for param in names if param not in known]

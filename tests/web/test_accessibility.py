@@ -55,6 +55,9 @@ NOT_PAGES = {
     "unit_complete",
     "unit_video",
     "unit_download",
+    "unit_captions",
+    "unit_caption_add",
+    "unit_caption_remove",
     "check_answer",
     "check_submit",
     "check_retry",
@@ -147,6 +150,8 @@ def url_variants(route: str, name: str, site: DemoSite) -> Iterator[str]:
     """Every URL of ``name`` worth auditing: each unit and question it can name, each kind."""
     params = re.findall(r"<(?:\w+:)?(\w+)>", route)
     unit_kind = {"unit_video": UnitKind.VIDEO, "unit_download": UnitKind.RESOURCE}.get(name)
+    if name.startswith("unit_caption"):
+        unit_kind = UnitKind.VIDEO
     if name.startswith("check_"):
         unit_kind = UnitKind.KNOWLEDGE_CHECK
     if name.startswith("live_"):
@@ -161,6 +166,7 @@ def url_variants(route: str, name: str, site: DemoSite) -> Iterator[str]:
         "uidb64": [urlsafe_base64_encode(force_bytes(learner.pk))],
         "token": [default_token_generator.make_token(learner), "expired-token"],
         "session_id": [session.pk for session in live_sessions(site, name)],
+        "language": ["en"],  # the demo video's English captions
         "token_id": [1],  # only access_token_revoke, which answers GET with 405 before a lookup
     }
     unknown = [
@@ -290,6 +296,7 @@ def _form_posts(site: DemoSite) -> list[tuple[str, str, dict[str, str]]]:
     course = {**org, "course_slug": site.course.slug}
     module = {**course, "module_id": site.units()[0].module_id}
     check = site.units(UnitKind.KNOWLEDGE_CHECK)[0]
+    video = site.units(UnitKind.VIDEO)[0]
     upcoming = LiveSession.objects.filter(course=site.course, series__isnull=True).last()
     assert upcoming is not None
     session = {**org, "session_id": upcoming.pk}
@@ -314,6 +321,11 @@ def _form_posts(site: DemoSite) -> list[tuple[str, str, dict[str, str]]]:
             "instructor",
             reverse("unit_new", kwargs=module) + "?kind=reading",
             {"title": "", "body": "| a | b |\n|---|---|\n| 1 | 2 |", "preview": "1"},
+        ),
+        (
+            "instructor",
+            reverse("unit_caption_add", kwargs=course | {"unit_id": video.pk}),
+            {"language": "en_GB", "label": ""},
         ),
         ("instructor", reverse("live_schedule_new", kwargs=module), {"title": ""}),
         ("instructor", reverse("live_session_edit", kwargs=session), {"title": ""}),

@@ -2,8 +2,8 @@
 
 Clinical staff work through self-paced modules before a live simulation session; the fourth
 module, with the live sessions, is added by ``demo.live``. The media (a short video
-lecture and a PDF checklist) ship in ``cadenza/demo/assets`` and are copied into the media
-storage, so the demo never downloads anything.
+lecture with its English captions, and a PDF checklist) ship in ``cadenza/demo/assets`` and
+are copied into the media storage, so the demo never downloads anything.
 """
 
 from __future__ import annotations
@@ -15,15 +15,23 @@ from importlib import resources
 from django.core.files.base import ContentFile
 
 from cadenza.accounts.models import User
-from cadenza.courses.actions import add_module, add_unit, create_course, publish_course
+from cadenza.courses.actions import (
+    add_module,
+    add_unit,
+    create_course,
+    publish_course,
+    save_caption_track,
+)
 from cadenza.courses.models import Course, Unit, UnitKind
 from cadenza.learning.actions.knowledge_check_questions import add_question
 from cadenza.learning.models import QuestionKind
-from cadenza.orgs.models import Organization
+from cadenza.orgs.models import Organization, Role
+from cadenza.orgs.selectors import OrgContext
 
 COURSE_SLUG = "sepsis-protocol"
 COURSE_TITLE = "Sepsis Recognition and the Hour-1 Bundle"
 VIDEO_ASSET = "sepsis-hour-1-bundle.webm"
+CAPTIONS_ASSET = "sepsis-hour-1-bundle.en.vtt"
 CHECKLIST_ASSET = "sepsis-screening-checklist.pdf"
 # The length of the shipped video; scripts/make-demo-video.sh makes it this long.
 VIDEO_DURATION_SECONDS = 20.0
@@ -161,6 +169,13 @@ def build_course(*, org: Organization, instructor: User) -> DemoCourse:
         estimated_minutes=1,
         video_file=ContentFile(asset_bytes(VIDEO_ASSET), name=VIDEO_ASSET),
         video_duration_seconds=VIDEO_DURATION_SECONDS,
+    )
+    save_caption_track(
+        ctx=OrgContext(org=org, user=instructor, role=Role.INSTRUCTOR),
+        unit=video,
+        language="en",
+        label="English",
+        file=asset_bytes(CAPTIONS_ASSET),
     )
     criteria_reading = add_unit(
         module=recognising,
