@@ -43,7 +43,7 @@ def test_the_edit_page_uploads_a_file_and_lists_the_track(people: People, outlin
     answer = client.post(
         add_url(video), {"language": "en-us", "label": "English", "file": upload()}, follow=True
     )
-    assert answer.redirect_chain == [(edit, 302)]
+    assert answer.redirect_chain == [(edit + "#captions-heading", 302)]
     page = answer.content.decode()
     assert "The captions “English” (en-US) were saved: 1 cues." in page
     assert '<strong>English</strong> <span class="muted">(en-US) · 1 cue</span>' in page

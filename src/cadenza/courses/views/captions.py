@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from cadenza.courses.caption_actions import remove_caption_track, save_caption_track
@@ -51,7 +52,12 @@ def _authored_unit(
 
 
 def _edit_page(ctx: OrgContext, course: Course, unit: Unit) -> HttpResponse:
-    return redirect("unit_edit", org_slug=ctx.org.slug, course_slug=course.slug, unit_id=unit.pk)
+    """Back to the edit page, at its captions (the list shows what changed)."""
+    edit = reverse(
+        "unit_edit",
+        kwargs={"org_slug": ctx.org.slug, "course_slug": course.slug, "unit_id": unit.pk},
+    )
+    return redirect(edit + "#captions-heading")
 
 
 @login_required
