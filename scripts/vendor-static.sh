@@ -1,8 +1,11 @@
 #!/bin/sh
 # Refresh the vendored front-end files from the npm registry, at the pinned versions below.
 # The product never loads a script from another host: these copies are served by Cadenza itself.
+# axe-core is not used by any page: the browser tests load it into pages to check accessibility
+# (tests/browser/axe.py).
 set -eu
 HTMX_VERSION=2.0.4
+AXE_VERSION=4.14.1
 DEST=src/cadenza/web/static/web/vendor
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -10,4 +13,10 @@ trap 'rm -rf "$work"' EXIT
 rm -f "$DEST"/htmx-*.min.js
 cp "$work/package/dist/htmx.min.js" "$DEST/htmx-$HTMX_VERSION.min.js"
 echo "htmx $HTMX_VERSION -> $DEST/htmx-$HTMX_VERSION.min.js"
-echo "If the version changed, update the <script> tag in src/cadenza/web/templates/web/base.html."
+rm -rf "$work/package"
+(cd "$work" && npm pack --silent "axe-core@$AXE_VERSION" >/dev/null && tar xzf "axe-core-$AXE_VERSION.tgz")
+rm -f "$DEST"/axe-core-*.min.js
+cp "$work/package/axe.min.js" "$DEST/axe-core-$AXE_VERSION.min.js"
+echo "axe-core $AXE_VERSION -> $DEST/axe-core-$AXE_VERSION.min.js"
+echo "If a version changed, update the <script> tag in src/cadenza/web/templates/web/base.html"
+echo "(htmx) or AXE_VERSION in tests/browser/axe.py (axe-core)."
