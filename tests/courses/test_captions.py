@@ -81,6 +81,10 @@ def test_an_instructor_adds_captions_stored_sanitized_with_their_transcript(
     assert track.transcript == (
         "Dr. Okafor: Sepsis is a time-critical emergency.\nalert(1)Measure lactate."
     )
+    assert track.transcript_cues == [
+        [1000, 4500, "Dr. Okafor: Sepsis is a time-critical emergency."],
+        [4500, 7000, "alert(1)Measure lactate."],
+    ]
     assert track.org == org
 
 

@@ -48,6 +48,7 @@ def save_caption_track(
     if find_control_character(label, allow_line_breaks=False) is not None:
         raise DomainError("The name of the captions is one line of visible text.")
     cues = parse_webvtt(file, max_bytes=MAX_CAPTION_BYTES)
+    spoken = [cue for cue in cues if cue.plain_text]
     track, _created = CaptionTrack.objects.update_or_create(
         unit=unit,
         language=language,
@@ -55,7 +56,8 @@ def save_caption_track(
             "org": unit.org,
             "label": label,
             "vtt": write_webvtt(cues),
-            "transcript": "\n".join(cue.plain_text for cue in cues if cue.plain_text),
+            "transcript": "\n".join(cue.plain_text for cue in spoken),
+            "transcript_cues": [[cue.start_ms, cue.end_ms, cue.plain_text] for cue in spoken],
             "cue_count": len(cues),
             "uploaded_by": ctx.user,
         },

@@ -202,7 +202,8 @@ class CaptionTrack(models.Model):
     ``vtt`` is the file as Cadenza wrote it back after checking and sanitizing the upload
     (``cadenza.lib.webvtt``), never the upload itself: that is what the player's track is
     served from (decision 0012). ``transcript`` is the cues' plain text, one line per cue,
-    for reading and searching the unit's text. ``language`` is a BCP 47 tag in canonical
+    for searching the unit's text; ``transcript_cues`` the same lines with their times, which
+    the unit page shows without parsing the file again. ``language`` is a BCP 47 tag in canonical
     case; a unit has one track per language.
     """
 
@@ -212,6 +213,9 @@ class CaptionTrack(models.Model):
     label = models.CharField(max_length=80, help_text="The name people choose it by.")
     vtt = models.TextField(help_text="The sanitized WebVTT file served to the player.")
     transcript = models.TextField(help_text="The cues' plain text, one line per cue.")
+    transcript_cues = models.JSONField(
+        default=list, help_text="[start ms, end ms, plain text] of each cue with text."
+    )
     cue_count = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

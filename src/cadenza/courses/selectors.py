@@ -16,7 +16,6 @@ from django.http import Http404
 
 from cadenza.courses.models import CaptionTrack, Course, Enrolment, EnrolmentStatus, Module, Unit
 from cadenza.lib.language_tags import InvalidLanguageTag, canonical_language_tag
-from cadenza.lib.webvtt import parse_webvtt
 from cadenza.orgs.policy import Permission
 from cadenza.orgs.selectors import OrgContext, scoped
 
@@ -206,25 +205,21 @@ class Transcript:
 
 
 def transcripts(unit: Unit) -> list[Transcript]:
-    """The unit's caption tracks with their transcripts, by label. One query."""
-    tracks = CaptionTrack.objects.filter(unit=unit).order_by("label", "id")
-    return [transcript_of(track) for track in tracks]
+    """The unit's caption tracks with their transcripts, by label. One query, which leaves
+    the files themselves in the database."""
+    tracks = CaptionTrack.objects.filter(unit=unit).defer("vtt", "transcript")
+    return [transcript_of(track) for track in tracks.order_by("label", "id")]
 
 
 def transcript_of(track: CaptionTrack) -> Transcript:
-    """A track's transcript, read from its stored sanitized file (no query)."""
-    cues = parse_webvtt(track.vtt, max_bytes=len(track.vtt.encode()) + 1)
+    """A track's transcript, from the lines stored with it (no query)."""
     return Transcript(
         track=track,
         lines=[
             TranscriptLine(
-                start=cue.start_seconds,
-                end=cue.end_seconds,
-                clock=_clock(cue.start_ms // 1000),
-                text=cue.plain_text,
+                start=start / 1000, end=end / 1000, clock=_clock(start // 1000), text=text
             )
-            for cue in cues
-            if cue.plain_text
+            for start, end, text in track.transcript_cues
         ],
     )
 
