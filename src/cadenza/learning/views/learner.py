@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 from cadenza.accounts.models import User
 from cadenza.courses.actions import self_enrol as self_enrol_action
 from cadenza.courses.models import UnitKind
-from cadenza.courses.selectors import access_course, access_unit, transcripts
+from cadenza.courses.selectors import access_course, access_unit
 from cadenza.learning.actions.progress import (
     CompletionNotAllowed,
     complete_unit,
@@ -44,6 +44,7 @@ from cadenza.learning.selectors.progress import (
     unit_navigation,
     unit_to_continue,
 )
+from cadenza.learning.views.transcript import transcript_panels
 from cadenza.lib.errors import DomainError
 from cadenza.lib.ranged_file import ranged_file_response
 from cadenza.orgs.selectors import OrgContext, access_org
@@ -127,7 +128,7 @@ def unit_page(request: HttpRequest, org_slug: str, course_slug: str, unit_id: in
         context["watched_percent"] = (
             watched_percent(progress, unit.video_duration_seconds) if progress else 0.0
         )
-        context["transcripts"] = transcripts(unit)
+        context["transcripts"] = transcript_panels(unit)
     return render(request, "learning/unit.html", context)
 
 
