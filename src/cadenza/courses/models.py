@@ -201,7 +201,7 @@ class CaptionTrack(models.Model):
 
     ``vtt`` is the file as Cadenza wrote it back after checking and sanitizing the upload
     (``cadenza.lib.webvtt``), never the upload itself: that is what the player's track is
-    served from (decision 0012). ``transcript`` is the cues' plain text, one line per cue,
+    served from (decision 0013). ``transcript`` is the cues' plain text, one line per cue,
     for searching the unit's text; ``transcript_cues`` the same lines with their times, which
     the unit page shows without parsing the file again. ``language`` is a BCP 47 tag in canonical
     case; a unit has one track per language.
