@@ -72,19 +72,19 @@ def test_putting_the_same_language_again_replaces_the_track(
             {"label": "E", "vtt": "WEBVTT\n\n00:01.000 --> 00:00.500\nx\n"},
             400,
             {"detail": "line 3: the cue must end after it starts (00:00:01.000 --> 00:00:00.500)"},
-        ),  # fmt: skip
+        ),
         (
             "en",
             {"label": "E", "vtt": "1\n00:01.000 --> 00:02.000\nx\n"},
             400,
             {"detail": 'line 1: a WebVTT file starts with the line "WEBVTT"'},
-        ),  # fmt: skip
+        ),
         (
             "english",
             {"label": "E", "vtt": VTT},
             400,
             {"detail": "“english” is not a language tag (BCP 47), such as en, fr or pt-BR."},
-        ),  # fmt: skip
+        ),
         ("en", {"label": "E", "vtt": VTT, "kind": "subtitles"}, 422, None),
         ("en", {"label": " ", "vtt": VTT}, 422, None),
         ("en", {"label": "E", "vtt": ""}, 422, None),

@@ -184,7 +184,8 @@ def test_uploaded_captions_play_as_a_track_and_a_transcript_that_seeks_and_filte
     # Laptop: the transcript beside the video, no serious accessibility problem.
     video_box = page.locator("video[data-unit-video]").bounding_box()
     panel_box = page.locator("[data-transcript]").bounding_box()
-    assert video_box is not None and panel_box is not None
+    assert video_box is not None
+    assert panel_box is not None
     assert panel_box["x"] >= video_box["x"] + video_box["width"]
     assert_no_serious_violations(page)
 
@@ -192,7 +193,8 @@ def test_uploaded_captions_play_as_a_track_and_a_transcript_that_seeks_and_filte
     page.set_viewport_size({"width": 390, "height": 844})
     video_box = page.locator("video[data-unit-video]").bounding_box()
     panel_box = page.locator("[data-transcript]").bounding_box()
-    assert video_box is not None and panel_box is not None
+    assert video_box is not None
+    assert panel_box is not None
     assert panel_box["y"] >= video_box["y"] + video_box["height"]
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
     assert_no_serious_violations(page)

@@ -139,7 +139,7 @@ def test_another_organizations_instructor_may_not_change_captions(
             VTT,
             InvalidLanguageTag,
             "“english” is not a language tag (BCP 47), such as en, fr or pt-BR.",
-        ),  # fmt: skip
+        ),
         ("en", "  ", VTT, DomainError, "Give the captions a name of 1 to 80 characters."),
         ("en", "E" * 81, VTT, DomainError, "Give the captions a name of 1 to 80 characters."),
         ("en", "E\x1b", VTT, DomainError, "The name of the captions is one line of visible text."),
@@ -149,14 +149,14 @@ def test_another_organizations_instructor_may_not_change_captions(
             b"WEBVTT\n\n00:01.000 --> 00:00.500\nx\n",
             InvalidWebVTT,
             "line 3: the cue must end after it starts (00:00:01.000 --> 00:00:00.500)",
-        ),  # fmt: skip
+        ),
         (
             "en",
             "E",
             b"WEBVTT\n" + b"x" * 600_000,
             DomainError,
             "The file is too large (586 KB); the limit is 512 KB.",
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_refused_captions_change_nothing(

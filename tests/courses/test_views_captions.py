@@ -60,7 +60,7 @@ def test_the_edit_page_uploads_a_file_and_lists_the_track(people: People, outlin
                 "language": "en",
                 "label": "English",
                 "file": upload(content=b"WEBVTT\n\n00:01.000 -> 00:02.000\nHi\n"),
-            },  # fmt: skip
+            },
             "line 3: expected cue timings like &quot;00:00:01.000 --&gt; 00:00:04.000&quot;",
         ),
         (
