@@ -34,6 +34,8 @@ BUILT = {
     "/orgs/{org}/courses/{course}/units/{unit}": {"get", "patch", "delete"},
     "/orgs/{org}/courses/{course}/units/{unit}/move": {"post"},
     "/orgs/{org}/courses/{course}/units/{unit}/publish": {"post"},
+    "/orgs/{org}/courses/{course}/units/{unit}/captions": {"get"},
+    "/orgs/{org}/courses/{course}/units/{unit}/captions/{language}": {"get", "put", "delete"},
     "/orgs/{org}/courses/{course}/units/{unit}/progress": {"post"},
     "/orgs/{org}/courses/{course}/units/{unit}/complete": {"post"},
     "/orgs/{org}/courses/{course}/units/{unit}/check": {"get"},
