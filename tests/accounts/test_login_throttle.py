@@ -10,6 +10,7 @@ from asgiref.sync import sync_to_async
 from axes.models import AccessAttempt
 from django.contrib.auth import SESSION_KEY
 from django.core.management import call_command
+from django.db import connections
 from django.test import AsyncClient, Client
 from django.urls import reverse
 from pytest_django.fixtures import Settings
@@ -158,11 +159,16 @@ async def test_under_asgi_the_page_still_carries_the_reason() -> None:
     """Served asynchronously (uvicorn), axes' own middleware would lose the page's form."""
     await sync_to_async(make_user)(email="ana@example.org")
     client = AsyncClient(REMOTE_ADDR="10.0.0.1")
-    for _ in range(3):
-        await client.post(reverse("login"), {"username": "ana@example.org", "password": "x"})
-    response = await client.post(
-        reverse("login"), {"username": "ana@example.org", "password": PASSWORD}
-    )
+    try:
+        for _ in range(3):
+            await client.post(reverse("login"), {"username": "ana@example.org", "password": "x"})
+        response = await client.post(
+            reverse("login"), {"username": "ana@example.org", "password": PASSWORD}
+        )
+    finally:
+        # The views ran in asgiref's one sync thread, which keeps its connection open; on
+        # PostgreSQL that connection would stop the test database from being dropped.
+        await sync_to_async(connections.close_all)()
     assert response.status_code == 429
     page = response.content.decode()
     assert LOCKED in page
