@@ -28,7 +28,14 @@ from cadenza.live.room.actions.chat import delete_chat_message, post_chat_messag
 from cadenza.live.room.actions.hands import call_hand, lower_hand, raise_hand
 from cadenza.live.room.actions.moderation import remove_participant, set_muted
 from cadenza.live.room.actions.numbering import RoomRefusal
-from cadenza.live.room.actions.polls import close_poll, create_poll, open_poll, vote_in_poll
+from cadenza.live.room.actions.polls import (
+    close_poll,
+    create_poll,
+    edit_prepared_poll,
+    open_poll,
+    remove_prepared_poll,
+    vote_in_poll,
+)
 from cadenza.live.room.actions.questions import (
     answer_question,
     ask_question,
@@ -115,6 +122,22 @@ def run(access: RoomAccess, command: RoomCommand) -> RoomEvent:
                 correct=command.correct,
                 open_now=command.open,
                 client_event_id=cid,
+            )
+        case c.PollEdit():
+            return edit_prepared_poll(
+                ctx=ctx,
+                session=session,
+                poll_id=command.poll_id,
+                prompt=command.prompt,
+                options=command.options,
+                multiple=command.multiple,
+                anonymous=command.anonymous,
+                correct=command.correct,
+                client_event_id=cid,
+            )
+        case c.PollRemove():
+            return remove_prepared_poll(
+                ctx=ctx, session=session, poll_id=command.poll_id, client_event_id=cid
             )
         case c.PollOpen():
             return open_poll(ctx=ctx, session=session, poll_id=command.poll_id, client_event_id=cid)

@@ -24,6 +24,7 @@ from cadenza.live.room.events import (
     PollClosed,
     PollOpened,
     PollPrepared,
+    PollRemoved,
     PollTally,
     PollVoted,
 )
@@ -54,6 +55,26 @@ def create_poll(
     )
     if prior is not None:
         return prior
+    text, choices = _checked(prompt, options, correct=correct, multiple=multiple)
+    last = Poll.objects.filter(session=room).aggregate(last=Max("position"))["last"]
+    poll = Poll.objects.create(
+        org_id=room.org_id,
+        session=room,
+        prompt=text,
+        multiple=multiple,
+        anonymous=anonymous,
+        position=0 if last is None else last + 1,
+    )
+    _add_options(poll, choices, correct)
+    if open_now:
+        return _open(ctx, room, poll, client_event_id, at=at)
+    return _prepared(ctx, room, poll, client_event_id, at=at)
+
+
+def _checked(
+    prompt: str, options: Sequence[str], *, correct: Sequence[int], multiple: bool
+) -> tuple[str, list[str]]:
+    """The poll's question and options, trimmed, or the reason they are refused."""
     text = prompt.strip()
     choices = [option.strip() for option in options]
     if not text:
@@ -66,24 +87,30 @@ def create_poll(
         raise RoomRefusal("A correct answer must be one of the options.")
     if not multiple and len(set(correct)) > 1:
         raise RoomRefusal("A single-choice quiz has one correct option.")
-    last = Poll.objects.filter(session=room).aggregate(last=Max("position"))["last"]
-    poll = Poll.objects.create(
-        org_id=room.org_id,
-        session=room,
-        prompt=text,
-        multiple=multiple,
-        anonymous=anonymous,
-        position=0 if last is None else last + 1,
-    )
+    return text, choices
+
+
+def _add_options(poll: Poll, choices: Sequence[str], correct: Sequence[int]) -> None:
     PollOption.objects.bulk_create(
         PollOption(
-            org_id=room.org_id, poll=poll, text=choice, is_correct=index in correct, position=index
+            org_id=poll.org_id, poll=poll, text=choice, is_correct=index in correct, position=index
         )
         for index, choice in enumerate(choices)
     )
-    if open_now:
-        return _open(ctx, room, poll, client_event_id, at=at)
+
+
+def _prepared(
+    ctx: OrgContext,
+    room: LiveSession,
+    poll: Poll,
+    client_event_id: str,
+    *,
+    at: datetime | None = None,
+) -> RoomEvent:
+    """The hosts' ``PollPrepared`` frame of ``poll`` as it now is (the console adds it, or
+    replaces the poll of the same id)."""
     views = poll_options(poll)
+    correct = correct_options(poll)
     return append_event(
         session=room,
         event=PollPrepared(
@@ -93,10 +120,75 @@ def create_poll(
             anonymous=poll.anonymous,
             quiz=bool(correct),
             options=views,
-            correct_option_ids=correct_options(poll),
+            correct_option_ids=correct,
             results=tuple(PollTally(option_id=o.option_id, votes=0) for o in views),
             voters=0,
         ),
+        actor=ctx.user,
+        client_event_id=client_event_id,
+        audience=[HOSTS],
+        at=at,
+    )
+
+
+def _still_prepared(room: LiveSession, poll_id: int) -> Poll:
+    poll = _poll(room, poll_id)
+    if poll.status != PollStatus.PREPARED:
+        raise RoomRefusal("This poll has been opened: it can no longer be changed or removed.")
+    return poll
+
+
+@transaction.atomic
+def edit_prepared_poll(
+    *,
+    ctx: OrgContext,
+    session: LiveSession,
+    poll_id: int,
+    prompt: str,
+    options: Sequence[str],
+    client_event_id: str,
+    multiple: bool = False,
+    anonymous: bool = False,
+    correct: Sequence[int] = (),
+    at: datetime | None = None,
+) -> RoomEvent:
+    """A host changes a prepared poll (its question, options, kind) until it is opened; the
+    hosts' consoles get the poll as it now is."""
+    room, prior = begin_room_write(
+        ctx=ctx, session=session, client_event_id=client_event_id, moderator_only=True
+    )
+    if prior is not None:
+        return prior
+    poll = _still_prepared(room, poll_id)
+    text, choices = _checked(prompt, options, correct=correct, multiple=multiple)
+    poll.prompt, poll.multiple, poll.anonymous = text, multiple, anonymous
+    poll.save(update_fields=["prompt", "multiple", "anonymous"])
+    PollOption.objects.filter(poll=poll).delete()
+    _add_options(poll, choices, correct)
+    return _prepared(ctx, room, poll, client_event_id, at=at)
+
+
+@transaction.atomic
+def remove_prepared_poll(
+    *,
+    ctx: OrgContext,
+    session: LiveSession,
+    poll_id: int,
+    client_event_id: str,
+    at: datetime | None = None,
+) -> RoomEvent:
+    """A host removes a poll that was prepared and never opened (nobody but the hosts saw
+    it); the hosts' consoles drop it."""
+    room, prior = begin_room_write(
+        ctx=ctx, session=session, client_event_id=client_event_id, moderator_only=True
+    )
+    if prior is not None:
+        return prior
+    poll = _still_prepared(room, poll_id)
+    poll.delete()
+    return append_event(
+        session=room,
+        event=PollRemoved(poll_id=poll_id),
         actor=ctx.user,
         client_event_id=client_event_id,
         audience=[HOSTS],

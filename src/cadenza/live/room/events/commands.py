@@ -147,6 +147,25 @@ class PollCreate(Command):
     open: StrictBool = False
 
 
+class PollEdit(Command):
+    """Change a prepared poll (refused once it has been opened)."""
+
+    type: Literal["poll.edit"]
+    poll_id: Id
+    prompt: RoomText
+    options: list[RoomLine]
+    multiple: StrictBool = False
+    anonymous: StrictBool = False
+    correct: list[Annotated[StrictInt, Field(ge=0)]] = []
+
+
+class PollRemove(Command):
+    """Remove a prepared poll (refused once it has been opened)."""
+
+    type: Literal["poll.remove"]
+    poll_id: Id
+
+
 class PollOpen(Command):
     type: Literal["poll.open"]
     poll_id: Id
@@ -259,6 +278,8 @@ RoomCommand = Annotated[
     | QuestionAnswer
     | QuestionDismiss
     | PollCreate
+    | PollEdit
+    | PollRemove
     | PollOpen
     | PollClose
     | PollVote

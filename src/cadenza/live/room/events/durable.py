@@ -95,6 +95,14 @@ class PollPrepared(RoomFrame, PollSummary):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PollRemoved(RoomFrame):
+    """A prepared poll a host removed before opening it (sent to hosts only)."""
+
+    type: ClassVar[str] = "live.poll.removed"
+    poll_id: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PollOpened(RoomFrame, PollSummary):
     type: ClassVar[str] = "live.poll.opened"
 
@@ -226,6 +234,7 @@ DURABLE_EVENT_TYPES: frozenset[str] = frozenset(
         QuestionAnswered,
         QuestionDismissed,
         PollPrepared,
+        PollRemoved,
         PollOpened,
         PollVoted,
         PollClosed,

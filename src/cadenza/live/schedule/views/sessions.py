@@ -31,6 +31,8 @@ from cadenza.live.schedule.selectors import (
     hosts_of,
     unit_schedule,
 )
+from cadenza.live.sessions.access import is_moderator
+from cadenza.live.sessions.prepared_polls import session_polls
 from cadenza.orgs.selectors import OrgContext, access_org
 
 
@@ -131,6 +133,8 @@ def session_edit(request: HttpRequest, org_slug: str, session_id: int) -> HttpRe
             "module": session.unit.module,
             "course": session.course,
             "session": session,
+            "can_prepare_polls": is_moderator(ctx, session),
+            "polls": session_polls(session),
         },
         status=400 if data is not None else 200,
     )

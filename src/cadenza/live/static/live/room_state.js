@@ -113,6 +113,9 @@ export function applyEvent(state, frame) {
       });
       break;
     }
+    case "live.poll.removed":
+      state.polls = without(state.polls, "poll_id", frame.poll_id);
+      break;
     case "live.poll.opened": {
       const { type, seq, ...poll } = frame;
       const known = state.polls.find((p) => p.poll_id === poll.poll_id);
