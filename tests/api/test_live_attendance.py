@@ -51,6 +51,7 @@ def absent(user: User) -> dict[str, Any]:
         "note": "",
         "updated_at": None,
         "connected": False,
+        "role": "learner",
     }
 
 
@@ -135,6 +136,7 @@ def test_a_host_corrects_a_persons_attendance_and_the_row_keeps_who_and_why(live
         "note": "Was on the phone line",
         "updated_at": iso(row.updated_at),
         "connected": False,
+        "role": "learner",
     }
     assert stored() == [(live.bob.pk, 3300, True, "corrected", "Was on the phone line")]
 

@@ -86,12 +86,12 @@ def test_the_csv_export_is_exact_and_formula_safe(live: Live) -> None:
         f'attachment; filename="live-session-{live.session.pk}-attendance.csv"'
     )
     assert response.content.decode() == (
-        "Name,E-mail,Time zone,Joined first (UTC),Left last (UTC),Minutes present,Attended,"
-        "Source,Corrected by\r\n"
-        '"\'=HYPERLINK(""http://evil.example"",""x"")",ada@example.org,Europe/Paris,'
+        "Role,Name,E-mail,Time zone,Joined first (UTC),Left last (UTC),Minutes present,"
+        "Attended,Source,Corrected by\r\n"
+        'Learner,"\'=HYPERLINK(""http://evil.example"",""x"")",ada@example.org,Europe/Paris,'
         "2026-03-02T14:58:00+00:00,2026-03-02T15:47:30+00:00,47,yes,Present live,\r\n"
-        "Bob Learner,bob@example.org,UTC,2026-03-02T15:00:00+00:00,2026-03-02T15:10:00+00:00,"
-        f"10,yes,Corrected by a host,{live.host.email}\r\n"
+        "Learner,Bob Learner,bob@example.org,UTC,2026-03-02T15:00:00+00:00,"
+        f"2026-03-02T15:10:00+00:00,10,yes,Corrected by a host,{live.host.email}\r\n"
     )
 
 

@@ -59,6 +59,10 @@ class AttendanceOut(Schema):
     note: str
     updated_at: datetime | None
     connected: bool
+    role: str = Field(
+        description="``learner`` (actively enrolled, not a host: the people attendance "
+        "counts), ``host`` or ``staff`` (a TA or an admin who connected)."
+    )
 
 
 class CorrectionIn(Body):
@@ -167,12 +171,14 @@ def _row_out(row: AttendanceRow) -> AttendanceOut:
         note=row.note,
         updated_at=row.updated_at,
         connected=row.connected,
+        role=row.role,
     )
 
 
 @router.get(SESSION + "/attendance", response={200: list[AttendanceOut], **ERRORS})
 def attendance(request: HttpRequest, org: str, session: int) -> list[AttendanceOut]:
-    """Everyone who connected, has a stored row or is enrolled, by name (hosts, admins)."""
+    """Everyone who connected, has a stored row or is enrolled, by name (hosts, admins);
+    ``role`` tells learners from hosts and staff."""
     ctx = member_context(request, org)
     found = access_session_attendance(ctx, session_id=session)
     return [_row_out(row) for row in attendance_report(found)]

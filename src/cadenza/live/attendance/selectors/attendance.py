@@ -2,11 +2,16 @@
 
 Presence is counted the same way everywhere (the live numbers hosts see during the session,
 the rows ``compute_attendance`` writes, the CSV export): a person's intervals are clipped to
-the session's ``[starts_at, ends_at]`` and merged, so two tabs or a reconnect that overlaps
+the time the session ran (``attendance_window``: its schedule, cut short by a late opening or
+an early end) and merged, so two tabs or a reconnect that overlaps
 the old connection count once. An interval still open counts up to "now", unless its
 connection stopped sending heartbeats (a server that died): then it counts up to its last
 heartbeat. Present means present: a person who connected for one minute of an hour did not
 attend.
+
+Attendance is about learners: the report says who is a learner (actively enrolled, not a
+host), a host, or other staff (a TA, an admin stepping in), and the pages, the CSV and the
+API count and show learners apart from hosts and staff.
 """
 
 from __future__ import annotations
@@ -25,6 +30,9 @@ from cadenza.live.sessions.access import access_session, is_host
 from cadenza.orgs.models import Membership
 from cadenza.orgs.policy import Permission, roles_with
 from cadenza.orgs.selectors import OrgContext
+
+LEARNER, HOST, STAFF = "learner", "host", "staff"
+ROLE_LABELS = {LEARNER: "Learner", HOST: "Host", STAFF: "Staff"}
 
 PRESENCE_STALE_AFTER = timedelta(seconds=90)
 """Clients send a heartbeat every ~25 s; three missed ones mean the connection is gone."""
@@ -57,14 +65,37 @@ class AttendanceRow:
     note: str
     updated_at: datetime | None
     connected: bool
+    role: str
+    """``learner`` (actively enrolled, not a host), ``host`` or ``staff`` (anyone else who
+    connected: a TA, an organization admin)."""
+
+    @property
+    def is_learner(self) -> bool:
+        return self.role == LEARNER
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[self.role]
 
     @property
     def minutes_present(self) -> int:
         return self.seconds_present // 60
 
 
+def attendance_window(session: LiveSession) -> tuple[datetime, datetime]:
+    """The time attendance is counted over: the session's schedule, cut to the time the room
+    actually ran when that is shorter (a host who opened late, or ended the session early,
+    does not make learners miss a threshold of minutes that never happened). A room that ran
+    past its end, or was opened in the lobby before its start, counts its scheduled time."""
+    start = max(session.starts_at, session.opened_at or session.starts_at)
+    end = min(session.ends_at, session.closed_at or session.ends_at)
+    return start, max(start, end)
+
+
 def session_length_seconds(session: LiveSession) -> int:
-    return max(0, int((session.ends_at - session.starts_at).total_seconds()))
+    """The seconds attendance is counted over (``attendance_window``)."""
+    start, end = attendance_window(session)
+    return int((end - start).total_seconds())
 
 
 def attends(session: LiveSession, seconds_present: int) -> bool:
@@ -118,7 +149,8 @@ def presence_of(
     for interval in intervals:
         by_user.setdefault(interval.user_id, []).append(interval)
     result: dict[int, Presence] = {}
-    window_end = min(session.ends_at, now)
+    window_start, window_end = attendance_window(session)
+    window_end = min(window_end, now)
     for user_id, own in by_user.items():
         spans = [
             (i.joined_at, i.left_at if i.left_at is not None else open_interval_end(i, now))
@@ -130,7 +162,7 @@ def presence_of(
             user_id=user_id,
             first_joined=min(i.joined_at for i in own),
             last_left=None if connected or not ends else max(ends),
-            seconds=merged_seconds(spans, session.starts_at, window_end),
+            seconds=merged_seconds(spans, window_start, window_end),
             connected=connected,
         )
     return result
@@ -163,13 +195,18 @@ def access_session_attendance(ctx: OrgContext, *, session_id: int) -> LiveSessio
 def enrolled_learner_ids(session: LiveSession) -> set[int]:
     """People actively enrolled in the session's course who are not its hosts: the people
     whose attendance enters progress and the learning record."""
+    return learners_and_hosts(session)[0]
+
+
+def learners_and_hosts(session: LiveSession) -> tuple[set[int], set[int]]:
+    """The session's learners (as ``enrolled_learner_ids``) and its hosts (two queries)."""
     enrolled = set(
         Enrolment.objects.filter(
             course_id=session.course_id, status=EnrolmentStatus.ACTIVE
         ).values_list("user_id", flat=True)
     )
     hosts = set(session.hosts.values_list("user_id", flat=True))
-    return enrolled - hosts
+    return enrolled - hosts, hosts
 
 
 def is_enrolled_learner(session: LiveSession, user: User) -> bool:
@@ -203,7 +240,8 @@ def counted_attendance(
 
 
 def attendance_report(session: LiveSession, *, now: datetime | None = None) -> list[AttendanceRow]:
-    """Everyone who connected, has a row or is enrolled, sorted by name.
+    """Everyone who connected, has a row or is enrolled, sorted by name, each with their
+    ``role`` (learners apart from hosts and staff).
 
     Hosts see live numbers during the session (open intervals counted up to now) and, after
     it, the same numbers ``compute_attendance`` writes; corrections and replays are shown as
@@ -216,7 +254,8 @@ def attendance_report(session: LiveSession, *, now: datetime | None = None) -> l
         row.user_id: row
         for row in Attendance.objects.filter(session=session).select_related("corrected_by")
     }
-    user_ids = set(presence) | set(stored) | enrolled_learner_ids(session)
+    learners, hosts = learners_and_hosts(session)
+    user_ids = set(presence) | set(stored) | learners
     users = {user.pk: user for user in User.objects.filter(pk__in=user_ids)}
     rows: list[AttendanceRow] = []
     for user_id in user_ids:
@@ -237,6 +276,7 @@ def attendance_report(session: LiveSession, *, now: datetime | None = None) -> l
                 note=row.note if row else "",
                 updated_at=row.updated_at if row else None,
                 connected=seen.connected if seen else False,
+                role=LEARNER if user_id in learners else HOST if user_id in hosts else STAFF,
             )
         )
     rows.sort(key=lambda r: (r.user.name.casefold(), r.user.email))

@@ -80,7 +80,8 @@ def _page(
     form: CorrectionForm,
     status: int = 200,
 ) -> HttpResponse:
-    attended = sum(1 for row in rows if row.attended)
+    learners = [row for row in rows if row.is_learner]
+    length = session_length_seconds(session)
     return render(
         request,
         "live/attendance.html",
@@ -88,11 +89,13 @@ def _page(
             "ctx": ctx,
             "session": session,
             "rows": rows,
+            "learners": learners,
+            "staff": [row for row in rows if not row.is_learner],
             "form": form,
-            "attended_count": attended,
-            "threshold_minutes": session_length_seconds(session)
-            * session.attendance_threshold_percent
-            // 6000,
+            "attended_count": sum(1 for row in learners if row.attended),
+            "counted_minutes": length // 60,
+            "ended_early": session.closed_at is not None and session.closed_at < session.ends_at,
+            "threshold_minutes": length * session.attendance_threshold_percent // 6000,
         },
         status=status,
     )
@@ -114,8 +117,10 @@ def _utc(moment: datetime | None) -> str:
 
 
 def csv_rows(rows: list[AttendanceRow]) -> Iterator[list[object]]:
-    """Header and one line per person; times in UTC (ISO 8601), minutes as whole numbers."""
+    """Header and one line per person, learners first, then hosts and staff (``Role``);
+    times in UTC (ISO 8601), minutes as whole numbers."""
     yield [
+        "Role",
         "Name",
         "E-mail",
         "Time zone",
@@ -126,8 +131,9 @@ def csv_rows(rows: list[AttendanceRow]) -> Iterator[list[object]]:
         "Source",
         "Corrected by",
     ]
-    for row in rows:
+    for row in sorted(rows, key=lambda row: not row.is_learner):
         yield [
+            row.role_label,
             row.user.name,
             row.user.email,
             row.user.time_zone,
