@@ -118,6 +118,14 @@ class SessionIn(SessionTimeIn):
     weekly_occurrences: int = Field(
         1, ge=1, le=52, description="1: one session; 2 to 52: a weekly series."
     )
+    publish: bool = Field(
+        False,
+        description="Publish the session's unit: learners of a published course and module "
+        "see it at once. False: a draft unit, published later as any unit.",
+    )
+    publish_course_and_module: bool = Field(
+        False, description="Also publish the course and the module if either is a draft."
+    )
 
 
 class SessionPatch(PatchBody):
@@ -233,20 +241,23 @@ def get_session(request: HttpRequest, org: str, session: int) -> LiveSessionOut:
 def schedule(
     request: HttpRequest, org: str, course: str, module: int, payload: SessionIn
 ) -> Status[ScheduledOut]:
-    """Schedule a live session, or a weekly series, as a new draft live-session unit at the
-    end of the module (instructors, admins; publish it as any unit)."""
+    """Schedule a live session, or a weekly series, as a new live-session unit at the end of
+    the module (instructors, admins): a draft unless ``publish`` (then learners of a
+    published course see it at once; ``publish_course_and_module`` publishes those too)."""
     ctx = member_context(request, org)
     found = access_module_for_scheduling(ctx, course_slug=course, module_id=module)
-    values = payload.model_dump()
+    values = payload.model_dump(exclude={"publish", "publish_course_and_module"})
     values["hosts"] = values["hosts"] if values["hosts"] is not None else [ctx.user.pk]
     values["provider"] = values["provider"] or default_provider(ctx.org)
-    form = ScheduleForm(_form_data(values), org=ctx.org, by=ctx.user, time_zone="UTC")
+    form = ScheduleForm(_form_data(values), module=found, org=ctx.org, by=ctx.user, time_zone="UTC")
     cleaned(form)
     scheduled = schedule_live_session(
         module=found,
         hosts=form.ordered_hosts(),
         weekly_occurrences=form.cleaned_data["weekly_occurrences"],
         created_by=ctx.user,
+        publish=payload.publish,
+        publish_course_and_module=payload.publish_course_and_module,
         **form.options(),
     )
     sessions = [_one(s, ctx.user.pk) for s in scheduled.sessions]

@@ -17,7 +17,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +29,12 @@ from cadenza.live.models import LiveSession, ParticipantRestriction, PrivateChat
 from cadenza.live.providers import ProviderError, provider_for
 from cadenza.live.providers.joining import main_room_join_details
 from cadenza.live.schedule.selectors import hosts_of, participants
-from cadenza.live.sessions.access import access_session, is_moderator, is_restricted
+from cadenza.live.sessions.access import (
+    access_session,
+    is_moderator,
+    is_restricted,
+    session_closed_to,
+)
 from cadenza.live.sessions.stage import OVER, ROOM, Stage, stage_of
 from cadenza.orgs.selectors import OrgContext, access_org
 
@@ -92,7 +97,14 @@ def _join_details(
 def room(request: HttpRequest, org_slug: str, session_id: int) -> HttpResponse:
     """The session's page at its current stage, as this person may see it."""
     ctx = _ctx(request, org_slug)
-    session = access_session(ctx, session_id=session_id)
+    try:
+        session = access_session(ctx, session_id=session_id)
+    except Http404:
+        closed = session_closed_to(ctx, session_id=session_id)
+        if closed is None:
+            raise
+        # An invitee's link says why they cannot come in yet, never "Page not found".
+        return render(request, "live/room_closed.html", {"ctx": ctx, "closed": closed}, status=403)
     now = timezone.now()
     host = is_moderator(ctx, session)
     stage = stage_of(session, now=now, host=host)

@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 
 from cadenza.accounts.models import User
+from cadenza.courses.models import Module
 from cadenza.live.models import LiveSession, PrivateChat, SessionFormat, VideoProvider
 from cadenza.live.schedule.selectors import host_candidates, hosts_of
 from cadenza.orgs.models import Organization
@@ -156,6 +157,10 @@ class SessionForm(SessionTimeForm):
 
 
 class ScheduleForm(SessionForm):
+    """Scheduling a session: learners see it at once (``publish``) when its course and module
+    are published; when either is a draft, the form offers to publish them
+    (``publish_course``), else it waits for them."""
+
     weekly_occurrences = forms.IntegerField(
         min_value=1,
         max_value=52,
@@ -164,6 +169,32 @@ class ScheduleForm(SessionForm):
         help_text="1 for a single session. A weekly series keeps the local hour of its "
         "first host's zone across daylight-saving changes.",
     )
+    publish = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Learners of the course see this session as soon as it is scheduled",
+    )
+    publish_course = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, module: Module, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        drafts = [
+            f"the course “{module.course.title}”" if module.course.published_at is None else "",
+            f"the module “{module.title}”" if module.published_at is None else "",
+        ]
+        self.drafts = " and ".join(name for name in drafts if name)
+        if self.drafts:
+            self.fields["publish_course"].label = f"Publish {self.drafts} now"
+        else:
+            del self.fields["publish_course"]
+
+    def publishing(self) -> dict[str, bool]:
+        """What the scheduling action publishes with the session."""
+        data = self.cleaned_data
+        return {
+            "publish": bool(data.get("publish")),
+            "publish_course_and_module": bool(data.get("publish_course")),
+        }
 
 
 class EditSessionForm(SessionForm):

@@ -3,6 +3,8 @@ moderates its room, who is restricted there."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -39,6 +41,41 @@ def access_session(ctx: OrgContext, *, session_id: int) -> LiveSession:
     if not session.unit.is_open_to_learners or active_enrolment(ctx, session.course) is None:
         raise Http404("No such live session.")
     return session
+
+
+NOT_ENROLLED = "not_enrolled"
+NOT_OPEN_YET = "not_open_yet"
+
+
+@dataclass(frozen=True, slots=True)
+class ClosedSession:
+    """A session of the person's organization they may not see yet, and why: its course,
+    module or unit is not published (``NOT_OPEN_YET``), or they are not enrolled in its
+    course (``NOT_ENROLLED``; ``may_self_enrol``: the course's enrol button would let them)."""
+
+    session: LiveSession
+    reason: str
+    may_self_enrol: bool
+
+
+def session_closed_to(ctx: OrgContext, *, session_id: int) -> ClosedSession | None:
+    """Why ``access_session`` refuses a session of ``ctx``'s organization, so that a link
+    to it says why instead of "Page not found". None when there is no such session in this
+    organization (another organization's is still a 404) or nothing is refused."""
+    session = (
+        scoped(LiveSession.objects.all(), ctx.org)
+        .select_related("org", "unit", "unit__module", "unit__course", "course")
+        .filter(pk=session_id)
+        .first()
+    )
+    if session is None or ctx.may(Permission.VIEW_DRAFTS):
+        return None
+    if not session.unit.is_open_to_learners:
+        return ClosedSession(session=session, reason=NOT_OPEN_YET, may_self_enrol=False)
+    if active_enrolment(ctx, session.course) is not None:
+        return None
+    may_self_enrol = session.course.open_enrolment and ctx.may(Permission.SELF_ENROL)
+    return ClosedSession(session=session, reason=NOT_ENROLLED, may_self_enrol=may_self_enrol)
 
 
 def is_host(session: LiveSession, user: User) -> bool:

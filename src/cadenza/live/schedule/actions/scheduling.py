@@ -23,8 +23,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from cadenza.accounts.models import User
-from cadenza.courses.actions import add_unit, edit_unit
+from cadenza.courses.actions import add_unit, edit_unit, set_course_published
 from cadenza.courses.models import Module, Unit, UnitKind
+from cadenza.courses.outline_actions import set_module_published, set_unit_published
 from cadenza.live.models import (
     LiveSeries,
     LiveSession,
@@ -89,10 +90,16 @@ def schedule_live_session(
     private_chat: PrivateChat = PrivateChat.HOSTS,
     weekly_occurrences: int | None = None,
     series_time_zone: str | None = None,
+    publish: bool = False,
+    publish_course_and_module: bool = False,
 ) -> ScheduledSessions:
-    """Add a draft live-session unit at the end of ``module`` with its session, or with
+    """Add a live-session unit at the end of ``module`` with its session, or with
     ``weekly_occurrences`` = N (2 or more) a weekly series of N sessions defined in
     ``series_time_zone`` (default: the first host's zone).
+
+    The unit is a draft unless ``publish``: then learners of a published course and module
+    see the session at once. ``publish_course_and_module`` also publishes a draft course and
+    module (their other contents keep their own states), through the courses' actions.
 
     Hosts must be admins, instructors or TAs of the organization; ``created_by`` must author
     courses there (``PermissionDenied`` otherwise). Invalid values raise ``ValidationError``
@@ -163,6 +170,11 @@ def schedule_live_session(
         session.save()
         _set_hosts(session, hosts)
         sessions.append(session)
+    if publish_course_and_module:
+        set_course_published(course=module.course, published=True)
+        set_module_published(module=module, published=True)
+    if publish or publish_course_and_module:
+        set_unit_published(unit=unit, published=True)
     return ScheduledSessions(unit=unit, series=series, sessions=sessions)
 
 

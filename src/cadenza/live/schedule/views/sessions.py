@@ -69,6 +69,7 @@ def schedule_new(
     data = request.POST if request.method == "POST" else None
     form = ScheduleForm(
         data,
+        module=module,
         org=ctx.org,
         by=ctx.user,
         time_zone=ctx.user.time_zone,
@@ -81,6 +82,7 @@ def schedule_new(
                 hosts=form.ordered_hosts(),
                 weekly_occurrences=form.cleaned_data["weekly_occurrences"],
                 created_by=ctx.user,
+                **form.publishing(),
                 **form.options(),
             )
         except ValidationError as error:
