@@ -188,13 +188,13 @@ class ScheduleForm(SessionForm):
         else:
             del self.fields["publish_course"]
 
-    def publishing(self) -> dict[str, bool]:
-        """What the scheduling action publishes with the session."""
-        data = self.cleaned_data
-        return {
-            "publish": bool(data.get("publish")),
-            "publish_course_and_module": bool(data.get("publish_course")),
-        }
+    def publishing_session(self) -> bool:
+        """Whether the session's unit is published with it."""
+        return bool(self.cleaned_data.get("publish"))
+
+    def publishing_course(self) -> bool:
+        """Whether the draft course and module are published with it."""
+        return bool(self.cleaned_data.get("publish_course"))
 
 
 class EditSessionForm(SessionForm):

@@ -82,7 +82,8 @@ def schedule_new(
                 hosts=form.ordered_hosts(),
                 weekly_occurrences=form.cleaned_data["weekly_occurrences"],
                 created_by=ctx.user,
-                **form.publishing(),
+                publish=form.publishing_session(),
+                publish_course_and_module=form.publishing_course(),
                 **form.options(),
             )
         except ValidationError as error:
