@@ -185,6 +185,26 @@ SCENARIOS = [
     ),
     Scenario("live.poll.prepared", "a quiz for later", _prepare),
     Scenario(
+        "live.poll.prepared",
+        "a prepared quiz changed",
+        lambda c: write(
+            c.host,
+            c,
+            "poll.edit",
+            poll_id=_poll("Later?").pk,
+            prompt="Later today?",
+            options=["Yes", "No", "Maybe"],
+            correct=[2],
+        ),
+        _prepare,
+    ),
+    Scenario(
+        "live.poll.removed",
+        "a prepared quiz",
+        lambda c: write(c.host, c, "poll.remove", poll_id=_poll("Later?").pk),
+        _prepare,
+    ),
+    Scenario(
         "live.poll.opened",
         "a prepared quiz",
         lambda c: write(c.host, c, "poll.open", poll_id=_poll("Later?").pk),
@@ -338,6 +358,8 @@ def reduce(snapshot: dict[str, Any], frames: list[dict[str, Any]]) -> dict[str, 
                 state["polls"].append(poll)
             else:
                 known |= poll
+        elif kind == "live.poll.removed":
+            state["polls"] = [p for p in state["polls"] if p["poll_id"] != frame["poll_id"]]
         elif kind in ("live.poll.voted", "live.poll.closed"):
             updated = _by("poll_id", state["polls"], frame["poll_id"])
             assert updated is not None

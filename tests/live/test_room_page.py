@@ -232,9 +232,11 @@ def test_a_cancelled_session_says_so_and_opens_no_room() -> None:
     assert 'id="room-config"' not in html
 
 
-def test_learner_not_enrolled_gets_404() -> None:
+def test_learner_not_enrolled_is_told_so_instead_of_404() -> None:
     room = school(starts_in=timedelta(minutes=2))
-    assert page(room.outsider, room.session).status_code == 404
+    response = page(room.outsider, room.session)
+    assert response.status_code == 403
+    assert "You are not enrolled in" in response.content.decode()
 
 
 def test_another_organizations_session_is_404_even_for_its_url_under_my_organization() -> None:

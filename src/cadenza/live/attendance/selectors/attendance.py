@@ -83,13 +83,18 @@ class AttendanceRow:
 
 
 def attendance_window(session: LiveSession) -> tuple[datetime, datetime]:
-    """The time attendance is counted over: the session's schedule, cut to the time the room
-    actually ran when that is shorter (a host who opened late, or ended the session early,
-    does not make learners miss a threshold of minutes that never happened). A room that ran
-    past its end, or was opened in the lobby before its start, counts its scheduled time."""
-    start = max(session.starts_at, session.opened_at or session.starts_at)
-    end = min(session.ends_at, session.closed_at or session.ends_at)
-    return start, max(start, end)
+    """The time attendance is counted over: the session's schedule, cut short by the room's
+    real open interval when the host ended it early (``closed_at`` before ``ends_at``) or
+    opened it late (``opened_at`` after ``starts_at``), so learners are never asked for a
+    share of minutes that never happened. A room that ran past its end, was opened in the
+    lobby before its start, or was opened and closed only after its scheduled end counts its
+    scheduled time."""
+    start, end = session.starts_at, session.ends_at
+    if session.closed_at is not None and start < session.closed_at < end:
+        end = session.closed_at
+    if session.opened_at is not None and start < session.opened_at < end:
+        start = session.opened_at
+    return start, end
 
 
 def session_length_seconds(session: LiveSession) -> int:

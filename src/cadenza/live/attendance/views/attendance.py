@@ -23,6 +23,7 @@ from cadenza.live.attendance.selectors.attendance import (
     AttendanceRow,
     access_session_attendance,
     attendance_report,
+    attendance_window,
     session_length_seconds,
 )
 from cadenza.live.models import LiveSession
@@ -94,7 +95,7 @@ def _page(
             "form": form,
             "attended_count": sum(1 for row in learners if row.attended),
             "counted_minutes": length // 60,
-            "ended_early": session.closed_at is not None and session.closed_at < session.ends_at,
+            "ended_early": attendance_window(session)[1] < session.ends_at,
             "threshold_minutes": length * session.attendance_threshold_percent // 6000,
         },
         status=status,
