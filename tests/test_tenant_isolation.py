@@ -21,7 +21,8 @@ from cadenza.courses.actions import enrol_learner, publish_course, save_caption_
 from cadenza.courses.models import Course, Enrolment, Module, Unit, UnitKind
 from cadenza.learning.actions.knowledge_checks import add_question
 from cadenza.learning.models import Question, QuestionKind
-from cadenza.live.models import LiveSession, RoomQuestion, SessionFormat
+from cadenza.live.models import LiveSession, Poll, RoomQuestion, SessionFormat
+from cadenza.live.room.actions.polls import create_poll
 from cadenza.live.room.actions.questions import ask_question
 from cadenza.live.schedule.actions.scheduling import schedule_live_session
 from cadenza.orgs.models import Membership, Organization, Role
@@ -41,6 +42,9 @@ STAFF_ONLY_NAMES = frozenset(
         "live_attendance_recount",
         "live_question_answer",
         "live_recording_edit",
+        "live_poll_add",
+        "live_poll_edit",
+        "live_poll_remove",
     }
 )
 
@@ -128,6 +132,13 @@ def build_site(slug: str) -> Site:
         client_event_id="q-1",
     )
     room_question = RoomQuestion.objects.get(session=live_session)
+    create_poll(
+        ctx=OrgContext(org=org, user=instructor, role=Role.INSTRUCTOR),
+        session=live_session,
+        prompt="Ready?",
+        options=["Yes", "No"],
+        client_event_id="p-1",
+    )
     return Site(
         org,
         learner,
@@ -180,6 +191,7 @@ def url_for(route: str, name: str, *, org_slug: str, site: Site) -> str:
         "enrolment_id": site.enrolment.pk,
         "membership_id": site.membership.pk,
         "language": f"en-x-{site.org.slug}",
+        "poll_id": Poll.objects.get(session=site.live_session).pk,
     }
     names = re.findall(r"<(?:\w+:)?(\w+)>", route)
     unknown = [param for param in names if param not in known]
