@@ -25,7 +25,7 @@ from django.utils.http import urlsafe_base64_encode
 from cadenza.courses.forms import UNIT_FORMS
 from cadenza.courses.models import Enrolment, UnitKind
 from cadenza.learning.models import Question, QuestionKind
-from cadenza.live.models import LiveSession, RoomQuestion
+from cadenza.live.models import LiveSession, Poll, RoomQuestion
 from cadenza.orgs.models import Membership
 from tests.web.conftest import DemoSite
 from tests.web.html_audit import audit
@@ -72,6 +72,8 @@ NOT_PAGES = {
     "live_recording",
     "live_recording_edit",
     "live_question_answer",
+    "live_poll_add",
+    "live_poll_remove",
 }
 
 ANONYMOUS_PAGES = {
@@ -113,7 +115,12 @@ def named_routes() -> list[tuple[str, str]]:
 
 
 # Live pages for the sessions' hosts (the demo's instructor hosts every session).
-LIVE_HOST_PAGES = {"live_session_edit", "live_session_move", "live_session_cancel"}
+LIVE_HOST_PAGES = {
+    "live_session_edit",
+    "live_session_move",
+    "live_session_cancel",
+    "live_poll_edit",
+}
 LIVE_HOST_OR_ADMIN_PAGES = {"live_attendance"}
 LIVE_ADMIN_PAGES = {"live_video_settings"}
 # Pages about what happened in a session: the past session with its replay.
@@ -149,6 +156,11 @@ def viewers(route: str, name: str) -> list[str]:
 def url_variants(route: str, name: str, site: DemoSite) -> Iterator[str]:
     """Every URL of ``name`` worth auditing: each unit and question it can name, each kind."""
     params = re.findall(r"<(?:\w+:)?(\w+)>", route)
+    if "poll_id" in params:  # each poll of the demo's sessions, under its own session
+        for poll in Poll.objects.filter(session__course=site.course):
+            kwargs = {"org_slug": site.org.slug, "session_id": poll.session_id, "poll_id": poll.pk}
+            yield reverse(name, kwargs=kwargs)
+        return
     unit_kind = {"unit_video": UnitKind.VIDEO, "unit_download": UnitKind.RESOURCE}.get(name)
     if name.startswith("unit_caption"):
         unit_kind = UnitKind.VIDEO

@@ -121,6 +121,7 @@ def test_every_one_line_field_of_the_projects_and_djangos_forms_refuses_line_bre
         "InvitePeopleForm": ["emails"],
         "KnowledgeCheckForm": ["body"],
         "ModuleForm": ["summary"],
+        "PreparedPollForm": ["options"],
         "QuestionForm": ["prompt", "explanation"],
         "ReadingForm": ["body"],
         "ResourceForm": ["body"],
