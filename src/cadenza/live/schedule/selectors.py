@@ -7,17 +7,19 @@ reminded; they see sessions on the schedule pages.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 
 from cadenza.accounts.models import User
 from cadenza.courses.models import (
     Course,
+    Enrolment,
     EnrolmentStatus,
     Module,
     Unit,
@@ -127,30 +129,34 @@ def session_for_calendar(*, session_id: int) -> LiveSession:
     return _with_hosts(LiveSession.objects.filter(pk=session_id)).get()
 
 
-def upcoming_sessions(ctx: OrgContext, *, now: datetime, limit: int = 10) -> list[LiveSession]:
+def upcoming_sessions(
+    ctx: OrgContext, *, now: datetime, limit: int = 10, fields: Sequence[str] = ()
+) -> list[LiveSession]:
     """The person's next scheduled sessions in this organization (hosting, or enrolled in a
     published one), soonest first, including one under way. Times are UTC; pages show them in
-    the viewer's zone. Each has ``unit`` and ``course`` loaded and ``is_host`` set."""
-    ids = (
+    the viewer's zone. Each has ``course`` loaded and ``is_host`` set, and ``unit`` too unless
+    ``fields`` names the only columns to load (a page showing a few of a session's thirty).
+
+    One query: who takes part is asked per session (hosting, as ``is_host``; an active
+    enrolment in the session's course) rather than joined, made distinct and read again for
+    ``is_host`` (three queries until December 2026, a third of the dashboard's time)."""
+    hosting = LiveSessionHost.objects.filter(session=OuterRef("pk"), user=ctx.user)
+    enrolled = Enrolment.objects.filter(user=ctx.user, status=EnrolmentStatus.ACTIVE)
+    sessions = (
         scoped(LiveSession.objects.all(), ctx.org)
         .filter(status=SessionStatus.SCHEDULED, ends_at__gt=now)
-        .filter(_taking_part(ctx.user))
-        .values("pk")
-        .distinct()
+        .annotate(is_host=Exists(hosting))
+        .filter(
+            Q(is_host=True)
+            | (Q(course_id__in=enrolled.values("course_id")) & open_to_learners("unit__"))
+        )
+        .order_by("starts_at", "id")
     )
-    sessions = list(
-        LiveSession.objects.filter(pk__in=ids)
-        .select_related("course", "unit")
-        .order_by("starts_at", "id")[:limit]
-    )
-    hosting = set(
-        LiveSessionHost.objects.filter(
-            user=ctx.user, session_id__in=[s.pk for s in sessions]
-        ).values_list("session_id", flat=True)
-    )
-    for session in sessions:
-        session.is_host = session.pk in hosting  # type: ignore[attr-defined]
-    return sessions
+    if fields:
+        sessions = sessions.select_related("course").only(*fields)
+    else:
+        sessions = sessions.select_related("course", "unit")
+    return list(sessions[:limit])
 
 
 def participants(session: LiveSession) -> list[User]:
