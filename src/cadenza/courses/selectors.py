@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Qu
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from cadenza.accounts.models import User
 from cadenza.courses.models import CaptionTrack, Course, Enrolment, EnrolmentStatus, Module, Unit
 from cadenza.lib.language_tags import InvalidLanguageTag, canonical_language_tag
 from cadenza.orgs.policy import Permission
@@ -30,7 +31,8 @@ def visible_courses(ctx: OrgContext) -> QuerySet[Course]:
 
 def access_course(ctx: OrgContext, *, slug: str) -> Course:
     """One course of the organization that the person may see (not necessarily enrolled)."""
-    course = visible_courses(ctx).filter(slug=slug).first()
+    # A slug is unique in its organization: no ORDER BY (``first()`` would sort by title).
+    course = visible_courses(ctx).filter(slug=slug).order_by().first()
     if course is None:
         raise Http404("No such course.")
     return course
@@ -38,9 +40,15 @@ def access_course(ctx: OrgContext, *, slug: str) -> Course:
 
 def active_enrolment(ctx: OrgContext, course: Course) -> Enrolment | None:
     """The person's active enrolment in ``course``, if any."""
-    return Enrolment.objects.filter(
-        course=course, user=ctx.user, status=EnrolmentStatus.ACTIVE
-    ).first()
+    return (
+        Enrolment.objects.filter(course=course, user=ctx.user, status=EnrolmentStatus.ACTIVE)
+        .order_by()  # one enrolment per course and person
+        .first()
+    )
+
+
+def _active_enrolments(user: User) -> QuerySet[Enrolment]:
+    return Enrolment.objects.filter(user=user, status=EnrolmentStatus.ACTIVE)
 
 
 def visible_units(ctx: OrgContext, course: Course) -> QuerySet[Unit]:
@@ -53,10 +61,17 @@ def visible_units(ctx: OrgContext, course: Course) -> QuerySet[Unit]:
 
 def access_unit(ctx: OrgContext, *, course: Course, unit_id: int) -> Unit:
     """One unit the person may open: staff any unit of the course; learners a published unit
-    of a course they are actively enrolled in."""
-    if not ctx.may(Permission.VIEW_DRAFTS) and active_enrolment(ctx, course) is None:
-        raise Http404("No such unit.")
-    unit = visible_units(ctx, course).select_related("module").filter(pk=unit_id).first()
+    of a course they are actively enrolled in (asked in the same query as the unit)."""
+    sees_drafts = ctx.may(Permission.VIEW_DRAFTS)
+    units: QuerySet[Unit] = scoped(
+        Unit.objects.visible_to(sees_drafts=sees_drafts).filter(course=course, pk=unit_id),
+        ctx.org,
+    )
+    if not sees_drafts:
+        enrolled = _active_enrolments(ctx.user).filter(course=OuterRef("course"))
+        units = units.filter(Exists(enrolled))
+    # One unit by its id: no ORDER BY (``first()`` would order by position, for nothing).
+    unit = units.select_related("module").order_by().first()
     if unit is None:
         raise Http404("No such unit.")
     return unit

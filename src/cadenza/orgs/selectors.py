@@ -45,7 +45,12 @@ def access_org(*, user: User, slug: str) -> OrgContext:
     """
     if not user.is_authenticated:
         raise Http404("No such organization.")
-    membership = Membership.objects.select_related("org").filter(org__slug=slug, user=user).first()
+    # One membership per (organization, person): no ORDER BY. ``first()`` would order by the
+    # model's default (the organization's name, the person's name), which joins the user
+    # table on every request for nothing.
+    membership = (
+        Membership.objects.select_related("org").filter(org__slug=slug, user=user).order_by()
+    ).first()
     if membership is None:
         raise Http404("No such organization.")
     return OrgContext(org=membership.org, user=user, role=Role(membership.role))

@@ -16,6 +16,11 @@ from cadenza.live.schedule.selectors import join_path, upcoming_sessions
 from cadenza.orgs.selectors import OrgContext
 
 UPCOMING_LIMIT = 10
+_SESSION_FIELDS = (
+    *("org_id", "course_id", "unit_id", "title", "starts_at", "ends_at"),
+    *("course__org_id", "course__slug", "course__title"),
+)
+"""What the dashboard shows of a session and its course, and what ``join_path`` reads."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +72,8 @@ def dashboard_page(ctx: OrgContext, *, now: datetime) -> DashboardPage:
     """
     entries = progress_dashboard(ctx)
     upcoming = []
-    for session in upcoming_sessions(ctx, now=now, limit=UPCOMING_LIMIT):
+    sessions = upcoming_sessions(ctx, now=now, limit=UPCOMING_LIMIT, fields=_SESSION_FIELDS)
+    for session in sessions:
         # Every session here is scoped to ctx.org: reuse it rather than load it per session.
         session.org = ctx.org
         upcoming.append(

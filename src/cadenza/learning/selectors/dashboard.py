@@ -17,14 +17,18 @@ from cadenza.orgs.selectors import OrgContext, scoped
 
 @dataclass(frozen=True, slots=True)
 class DashboardEntry:
-    """One course on the learner's dashboard. ``next_unit`` has only outline fields loaded:
-    link it with ``course.slug``, not ``next_unit.course``."""
+    """One course on the learner's dashboard. ``course`` has its slug and title loaded and
+    ``next_unit`` only outline fields: link it with ``course.slug``, not ``next_unit.course``."""
 
     course: Course
     enrolment: Enrolment
     progress: CourseProgress
     next_unit: Unit | None
     has_started: bool
+
+
+_ENTRY_FIELDS = ("course_id", "status", "course__org_id", "course__slug", "course__title")
+"""What the dashboard shows of an enrolment and its course (a course's summary can be long)."""
 
 
 def dashboard(ctx: OrgContext) -> list[DashboardEntry]:
@@ -34,6 +38,7 @@ def dashboard(ctx: OrgContext) -> list[DashboardEntry]:
         scoped(Enrolment.objects.all(), ctx.org)
         .filter(user=ctx.user, status=EnrolmentStatus.ACTIVE, course__in=visible_courses(ctx))
         .select_related("course")
+        .only(*_ENTRY_FIELDS)
         .order_by("course__title", "course_id")
     )
     if not enrolments:
