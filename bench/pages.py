@@ -12,6 +12,10 @@ With ``DATABASE_URL=postgres://...`` both projects run on PostgreSQL (through Dj
 DESIGN section 6 requires); the named database, and ``<name>_bare`` for the bare project, are
 dropped and created afresh. Without it both run on SQLite files in the data folder.
 
+``--before-pythonpath /path/to/other-tree/src`` starts a second Cadenza server running another
+work tree's code (main's, say) on the same database, and loads each page on it just before this
+tree's server: before and after in one run, against the same bare page.
+
 This is not a test: speed targets live here and in docs/performance.md, never in the suite.
 """
 
@@ -32,7 +36,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from http.cookies import SimpleCookie
@@ -296,6 +300,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=15.0, help="seconds measured per page")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds before measuring")
     parser.add_argument("--keep", action="store_true", help="keep the data folder and database")
+    parser.add_argument(
+        "--before-pythonpath",
+        default="",
+        help="the src folder of another work tree (e.g. main's): a second Cadenza server runs "
+        "that code on the same database, and each page is loaded on it, then on this one",
+    )
     return parser.parse_args()
 
 
@@ -342,6 +352,12 @@ def main() -> None:
         facts = json.loads(
             run([*probe, "cadenza", "--instructor", instructor[1]], env, cwd=BENCH_DIR)
         )
+        if args.before_pythonpath:
+            before_env = {**env, "PYTHONPATH": args.before_pythonpath}
+            before = json.loads(
+                run([*probe, "cadenza", "--instructor", instructor[1]], before_env, cwd=BENCH_DIR)
+            )
+            facts["queries_before"] = before["queries"]
         run([str(BIN / "django-admin"), "migrate", "--no-input", "--verbosity", "0"], bare_env)
         facts["queries"].update(json.loads(run([*probe, "bare"], bare_env))["queries"])
         rows = serve_and_measure(args, env, bare_env, data_dir, facts, password[1], instructor[1])
@@ -367,6 +383,8 @@ def main() -> None:
                 "duration_seconds": args.duration,
                 "machine": host_facts,
                 "demo_units": facts["units"],
+                "before_pythonpath": args.before_pythonpath,
+                "pythonpath": os.environ.get("PYTHONPATH", ""),
                 "markdown": table,
                 "pages": rows,
             },
@@ -385,8 +403,13 @@ def serve_and_measure(
     password: str,
     instructor: str,
 ) -> list[dict[str, Any]]:
-    """Start both servers, log in, check every page answers, then load each page in turn."""
-    port, bare_port = free_port(), free_port()
+    """Start the servers, log in, check every page answers, then load each page in turn.
+
+    With ``--before-pythonpath`` a second Cadenza server runs the other work tree's code on
+    the same database and sessions, and each page is loaded on it just before this tree's
+    ("before" then "after"), so both are measured against the same bare page, minutes apart.
+    """
+    port, bare_port, before_port = free_port(), free_port(), free_port()
     cadenza_command = [str(BIN / "cadenza"), "serve", "--no-tasks", "--host", HOST]
     bare_command = [
         sys.executable,
@@ -401,32 +424,53 @@ def serve_and_measure(
         "--ws-per-message-deflate",
         "false",
     ]
-    with (
-        server([*cadenza_command, "--port", str(port)], env, data_dir / "cadenza.log") as main,
-        server(bare_command, bare_env, data_dir / "bare.log") as bare_server,
-    ):
+    with ExitStack() as servers:
+        main = servers.enter_context(
+            server([*cadenza_command, "--port", str(port)], env, data_dir / "cadenza.log")
+        )
+        bare_server = servers.enter_context(server(bare_command, bare_env, data_dir / "bare.log"))
         wait_until_up(port, "/healthz", main, data_dir / "cadenza.log")
         wait_until_up(bare_port, "/", bare_server, data_dir / "bare.log")
+        before_server = None
+        if args.before_pythonpath:
+            before_env = {**env, "PYTHONPATH": args.before_pythonpath}
+            before_log = data_dir / "cadenza-before.log"
+            before_server = servers.enter_context(
+                server([*cadenza_command, "--port", str(before_port)], before_env, before_log)
+            )
+            wait_until_up(before_port, "/healthz", before_server, before_log)
         learners: list[str] = facts["learners"]
         print(f"Logging in {args.clients} learners and the instructor ...", file=sys.stderr)
         learner_cookies = [
             log_in(port, learners[i % len(learners)], password) for i in range(args.clients)
         ]
         staff_cookies = [log_in(port, instructor, password)] * args.clients
-        paths, queries = facts["paths"], facts["queries"]
+        paths = facts["paths"]
 
-        def page(name: str, key: str, cookies: list[str]) -> Page:
-            return Page(name, port, main.pid, paths[key], cookies, queries[key])
+        def page(name: str, key: str, cookies: list[str]) -> list[Page]:
+            after = Page(name, port, main.pid, paths[key], cookies, facts["queries"][key])
+            if before_server is None:
+                return [after]
+            before = replace(
+                after,
+                name=f"{name} (before)",
+                port=before_port,
+                server_pid=before_server.pid,
+                queries=facts["queries_before"][key],
+            )
+            return [before, replace(after, name=f"{name} (after)")]
 
         anonymous = [""] * args.clients
-        bare = Page("bare Django page", bare_port, bare_server.pid, "/", anonymous, queries["bare"])
+        bare = Page(
+            "bare Django page", bare_port, bare_server.pid, "/", anonymous, facts["queries"]["bare"]
+        )
         pages = [
             bare,
-            page("learner dashboard", "dashboard", learner_cookies),
-            page("course outline", "outline", learner_cookies),
-            page("reading unit", "reading", learner_cookies),
-            page("knowledge-check unit", "check", learner_cookies),
-            page("staff progress table", "progress", staff_cookies),
+            *page("learner dashboard", "dashboard", learner_cookies),
+            *page("course outline", "outline", learner_cookies),
+            *page("reading unit", "reading", learner_cookies),
+            *page("knowledge-check unit", "check", learner_cookies),
+            *page("staff progress table", "progress", staff_cookies),
             replace(bare, name="bare Django page (again, last)"),
         ]
         for each in pages:
