@@ -139,7 +139,7 @@ def upcoming_sessions(
 
     One query: who takes part is asked per session (hosting, as ``is_host``; an active
     enrolment in the session's course) rather than joined, made distinct and read again for
-    ``is_host`` (three queries until December 2026, a third of the dashboard's time)."""
+    ``is_host`` (two queries until December 2026, a third of the dashboard's time)."""
     hosting = LiveSessionHost.objects.filter(session=OuterRef("pk"), user=ctx.user)
     enrolled = Enrolment.objects.filter(user=ctx.user, status=EnrolmentStatus.ACTIVE)
     sessions = (
