@@ -111,5 +111,5 @@ def test_the_page_reads_captions_in_one_query_whatever_their_number(
         with CaptureQueriesContext(connection) as captured:
             assert f'lang="{languages[-1]}"' in page(client, org, unit)
         counts.append(len(captured.captured_queries))
-    # The reading unit's page of test_learner_views (11) and the caption tracks' query.
-    assert counts == [12, 12]
+    # The reading unit's page of test_learner_views (10) and the caption tracks' query.
+    assert counts == [11, 11]
