@@ -9,6 +9,7 @@ built, since another process cannot open an in-memory database.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import sqlite3
 import subprocess
@@ -162,7 +163,8 @@ def live_room(classroom_data: Classroom, tmp_path: Path) -> Iterator[LiveRoom]:
         "CADENZA_HTTPS": "0",
         "HUEY_IMMEDIATE": "1",
         "DJANGO_SETTINGS_MODULE": "cadenza.config.settings",
-        "PYTHONPATH": str(REPO),
+        # This tree's code (its src first), not whatever the venv's editable install names.
+        "PYTHONPATH": os.pathsep.join([str(REPO / "src"), str(REPO)]),
         "SECRET_KEY": django_settings.SECRET_KEY,  # the session cookies are signed with it
     }
     for name in ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"):
@@ -208,7 +210,14 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
 
 
 class OpenTab(Protocol):
-    def __call__(self, who: str, *, phone: bool = False) -> Page: ...
+    def __call__(
+        self,
+        who: str,
+        *,
+        phone: bool = False,
+        size: ViewportSize | None = None,
+        init_script: str | None = None,
+    ) -> Page: ...
 
 
 PHONE: ViewportSize = {"width": 360, "height": 740}
@@ -218,16 +227,27 @@ PHONE: ViewportSize = {"width": 360, "height": 740}
 @pytest.fixture
 def open_tab(browser: Browser, live_room: LiveRoom) -> Iterator[OpenTab]:
     """``open_tab("ada")``: a tab of its own (own cookies) signed in as that person, on the
-    room's page; ``phone=True`` makes it a 360 px wide touch screen that honours the page's
-    viewport tag. Script errors on any tab fail the test."""
+    room's page; ``phone=True`` makes it a touch screen (360 px wide unless ``size`` says
+    otherwise) that honours the page's viewport tag; ``init_script`` runs in the page before
+    its own scripts. Script errors on any tab fail the test."""
     errors: list[str] = []
     contexts = []
 
-    def open_as(who: str, *, phone: bool = False) -> Page:
+    def open_as(
+        who: str,
+        *,
+        phone: bool = False,
+        size: ViewportSize | None = None,
+        init_script: str | None = None,
+    ) -> Page:
         if phone:
-            context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+            context = browser.new_context(
+                viewport=size or PHONE, is_mobile=True, has_touch=True
+            )
         else:
-            context = browser.new_context(viewport={"width": 1024, "height": 900})
+            context = browser.new_context(viewport=size or {"width": 1024, "height": 900})
+        if init_script:
+            context.add_init_script(init_script)
         context.add_cookies(
             [{"name": "sessionid", "value": live_room.cookies[who], "url": live_room.base}]
         )
@@ -250,10 +270,18 @@ def join_without_video(page: Page) -> None:
     expect(page.locator("#room")).to_have_attribute("data-sync", "snapshot")
 
 
+def show_tab(page: Page, name: str) -> None:
+    """Select one of the room's side panel tabs (Chat, Q&A, Polls, People, Host)."""
+    page.get_by_role("tab", name=re.compile(rf"^{re.escape(name)}\b")).click()
+    expect(page.get_by_role("tabpanel")).to_be_visible()
+
+
 def open_the_room(host: Page, *learners: Page) -> None:
-    """Everyone joins without video; the host opens the room and everyone sees it live."""
+    """Everyone joins without video; the host opens the room (Host tab) and everyone sees
+    it live."""
     for page in (host, *learners):
         join_without_video(page)
+    show_tab(host, "Host")
     host.get_by_role("button", name="Open the room").click()
     for page in (host, *learners):
         expect(page.locator("#room-status")).to_have_text("The session is live.")
@@ -266,6 +294,7 @@ def chat_lines(page: Page) -> list[str]:
 
 
 def say(page: Page, text: str) -> None:
+    show_tab(page, "Chat")
     page.get_by_label("Message", exact=True).fill(text)
     page.get_by_role("button", name="Send", exact=True).click()
     expect(page.locator("#chat-list .chat-body").filter(has_text=text)).to_have_count(1)

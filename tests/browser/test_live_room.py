@@ -17,7 +17,14 @@ import pytest
 from playwright.sync_api import expect
 
 from cadenza.live.room.actions.polls import create_poll
-from tests.browser.conftest import LiveRoom, OpenTab, chat_lines, open_the_room, say
+from tests.browser.conftest import (
+    LiveRoom,
+    OpenTab,
+    chat_lines,
+    open_the_room,
+    say,
+    show_tab,
+)
 from tests.live.conftest import Classroom, build_classroom, ctx_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -59,8 +66,12 @@ def test_host_and_two_learners_run_a_session_and_a_returning_tab_catches_up(
         )
 
     # The prepared poll runs; results are live, and the quiz answer shows at close.
+    show_tab(host, "Host")
     host.get_by_role("button", name=f"Open poll: {PROMPT}").click()
+    show_tab(host, "Polls")
     for learner, choice in ((ada, "Low blood pressure"), (bob, "A rash")):
+        expect(learner.locator("#count-polls")).to_have_text("1 open poll")
+        show_tab(learner, "Polls")
         poll = learner.locator(".poll").filter(has_text=PROMPT)
         poll.get_by_role("radio", name=choice).check()
         poll.get_by_role("button", name="Vote").click()
@@ -75,6 +86,8 @@ def test_host_and_two_learners_run_a_session_and_a_returning_tab_catches_up(
         )
 
     # A question is upvoted and answered.
+    for page in (host, ada, bob):
+        show_tab(page, "Q&A")
     bob.get_by_label("Your question").fill("Is lactate needed before antibiotics?")
     bob.get_by_role("button", name="Ask").click()
     ada.get_by_role("button", name="Upvote: Is lactate needed before antibiotics?").click()
@@ -90,6 +103,7 @@ def test_host_and_two_learners_run_a_session_and_a_returning_tab_catches_up(
         expect(asked.locator(".question-meta")).to_contain_text("Answered")
 
     # Breakout rooms: two people, two rooms at random; each room's chat is its own.
+    show_tab(host, "Host")
     host.get_by_label("Split the people present at random into").fill("2")
     host.get_by_role("button", name="Split at random").click()
     for learner in (ada, bob):
@@ -102,6 +116,7 @@ def test_host_and_two_learners_run_a_session_and_a_returning_tab_catches_up(
     )
     say(ada, "Only my room sees this")
     expect(host.locator("#chat-list .chat-body")).to_contain_text(["Only my room sees this"])
+    show_tab(host, "Host")
     host.get_by_role("button", name="Recall everyone").click()
     for learner in (ada, bob):
         expect(learner.locator("#breakout-panel")).to_be_hidden()

@@ -16,7 +16,15 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Dialog, Page, expect
 
-from tests.browser.conftest import PHONE, LiveRoom, OpenTab, chat_lines, open_the_room, say
+from tests.browser.conftest import (
+    PHONE,
+    LiveRoom,
+    OpenTab,
+    chat_lines,
+    open_the_room,
+    say,
+    show_tab,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -101,14 +109,16 @@ def test_host_deletes_a_message_mutes_locks_the_chat_and_removes_a_learner(
             ["Hello from Ada", "Buy cheap watches"]
         )
     expect(ada.get_by_role("button", name=re.compile("^Delete"))).to_have_count(0)
+    show_tab(host, "Chat")
     host.get_by_role("button", name="Delete the message of Bob").click()
     for page in (host, ada, bob):
         expect(page.locator("#chat-list .chat-body")).to_have_text(["Hello from Ada"])
 
     # Bob is muted: his box and button are disabled and say why; Ada still talks.
+    show_tab(host, "People")
     host.get_by_role("button", name="Mute Bob in chat").click()
-    bob_row = host.locator(f'#host-people li[data-user-id="{live_room.room.bob.pk}"] > span')
-    expect(bob_row).to_have_text("Bob (muted)")
+    bob_row = host.locator(f'#people-here li[data-user-id="{live_room.room.bob.pk}"]')
+    expect(bob_row.locator(".people-notes")).to_have_text("learner · muted in chat")
     bob_box = bob.get_by_label("Message", exact=True)
     expect(bob_box).to_be_disabled()
     expect(bob_box).to_have_attribute("placeholder", "You are muted in this chat.")
@@ -127,11 +137,14 @@ def test_host_deletes_a_message_mutes_locks_the_chat_and_removes_a_learner(
         expect(page.locator("#chat-list .chat-body")).to_have_text(
             ["Hello from Ada", "Ada can still talk"]
         )
+    show_tab(host, "People")
     host.get_by_role("button", name="Unmute Bob in chat").click()
+    expect(bob_row.locator(".people-notes")).to_have_text("learner")
     expect(bob_box).to_be_enabled()
     expect(bob_box).to_have_attribute("placeholder", "")
 
     # The chat is locked: learners cannot post, the host can; then it is open again.
+    show_tab(host, "Host")
     host.get_by_role("button", name="Lock chat").click()
     expect(host.locator("#chat-lock")).to_have_attribute("aria-pressed", "true")
     for learner in (ada, bob):
@@ -141,12 +154,14 @@ def test_host_deletes_a_message_mutes_locks_the_chat_and_removes_a_learner(
         expect(learner.get_by_role("button", name="Send", exact=True)).to_be_disabled()
     say(host, "Only the hosts speak now")
     expect(ada.locator("#chat-list .chat-body").last).to_have_text("Only the hosts speak now")
+    show_tab(host, "Host")
     host.get_by_role("button", name="Unlock chat").click()
     expect(ada.get_by_label("Message", exact=True)).to_be_enabled()
     say(bob, "Bob is back")
     expect(ada.locator("#chat-list .chat-body").last).to_have_text("Bob is back")
 
     # Ada is removed: her page says so, the others see her leave, and a reload stays out.
+    show_tab(host, "People")
     accept_next_dialog(host, "Remove Ada from this session?")
     host.get_by_role("button", name="Remove Ada from the session").click()
     banner = ada.locator("#room-banner")

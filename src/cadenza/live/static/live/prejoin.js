@@ -1,6 +1,7 @@
 // The pre-join check: camera preview, microphone level, a round trip over the room socket,
 // then "join with video / audio only / without video" (as the media policy allows).
 
+import { AWAY_KEY } from "./room_controls.js";
 import { allowedModes } from "./room_video.js";
 
 function setCheck(section, name, text, ok) {
@@ -17,6 +18,9 @@ export class Prejoin {
     this.stream = null;
     this.audio = null;
     section.querySelector("#prejoin-test").addEventListener("click", () => this.check());
+    const away = section.querySelector("#prejoin-away-off");
+    away.checked = localStorage.getItem(AWAY_KEY) === "1";
+    away.addEventListener("change", () => localStorage.setItem(AWAY_KEY, away.checked ? "1" : "0"));
     for (const button of section.querySelectorAll("[data-join]")) {
       button.addEventListener("click", () => {
         this.stop();

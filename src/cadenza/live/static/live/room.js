@@ -1,11 +1,17 @@
-// The live room page: the pre-join check, then the room over its socket (chat, questions,
-// polls, hands, breakouts, video) and, for hosts, the console. The state is kept in
-// sessionStorage: a reloaded tab shows what it had and asks the server only for what it
-// missed (hello with the last number seen). While the socket is down the room stays as it
-// was, under a "reconnecting" banner.
+// The live room page: the pre-join check, then the room over its socket, laid out as a
+// meeting room (the stage, the side panel's tabs, the control bar; for hosts the Host tab).
+// The state is kept in sessionStorage: a reloaded tab shows what it had and asks the server
+// only for what it missed (hello with the last number seen). While the socket is down the
+// room stays as it was, under a "reconnecting" banner.
+//
+// Leaving (the Leave button, the page going away, being removed, the host ending the
+// session) stops this person's camera, microphone and screen at once and closes their
+// connections: the server counts them out when their socket closes.
 
 import { Prejoin } from "./prejoin.js";
+import { setupControls } from "./room_controls.js";
 import { renderHost, setupHost } from "./room_host.js";
+import { renderPeople } from "./room_people.js";
 import {
   el,
   renderBreakout,
@@ -14,10 +20,14 @@ import {
   renderHands,
   renderPolls,
   renderQuestions,
+  secondsLeft,
 } from "./room_render.js";
 import { MissedChat } from "./room_history.js";
 import { RoomSocket } from "./room_socket.js";
+import { SpeakerDetector } from "./room_speaker.js";
 import { applyEvent, applySnapshot, emptyState, loadState, saveState } from "./room_state.js";
+import { RoomTabs } from "./room_tabs.js";
+import { markTiles, StageLayout } from "./room_tiles.js";
 import { allowedModes, createVideo } from "./room_video.js";
 
 const $ = (id) => document.getElementById(id);
@@ -27,6 +37,7 @@ const joinedKey = `cadenza-room-joined:${config.session_id}:${config.me.user_id}
 
 const els = {
   room: $("room"),
+  lobby: $("room-lobby"),
   banner: $("room-banner"),
   presence: $("presence-count"),
   status: $("room-status"),
@@ -52,7 +63,8 @@ const els = {
   breakoutMessages: $("breakout-messages"),
   video: $("video"),
   videoArea: $("video-area"),
-  videoControls: $("video-controls"),
+  left: $("room-left"),
+  ended: $("room-ended"),
 };
 const typing = el("p", { class: "muted chat-typing", id: "chat-typing" });
 els.chatList.after(typing);
@@ -63,11 +75,15 @@ const ctx = {
   els,
   state: loadState(config) || emptyState(),
   present: 0,
+  here: new Map(), // user id -> name of the people present now
+  mics: new Map(), // user id -> whether their microphone is on (the built-in video)
+  unreadChat: 0,
   act,
   render,
 };
 let syncMode = "replay";
 let joined = null;
+let over = false; // left, removed or ended: nothing of this person's media may start again
 
 const socket = new RoomSocket(config.socket_path, {
   lastSeq: () => ctx.state.seq,
@@ -85,7 +101,37 @@ const room = {
   // Hosts may visit any breakout room's video (Jitsi, BigBlueButton).
   breakouts: () => ctx.state.breakouts.rooms,
 };
-const video = createVideo({ join, config, socket, area: els.videoArea, room });
+const speaker = new SpeakerDetector({
+  onSpeaking: (id, speaking) => {
+    for (const tile of els.videoArea.querySelectorAll(`[data-peer="${id}"][data-kind="camera"]`)) {
+      tile.toggleAttribute("data-speaking", speaking);
+    }
+  },
+  onActive: (id) => {
+    els.videoArea.dataset.speaker = id === null ? "" : String(id);
+    stage.update();
+  },
+});
+const stage = new StageLayout(els.videoArea, {
+  speaker: () => speaker.active,
+  onChange: () => {
+    $("stage-empty").hidden = els.videoArea.children.length > 0;
+    markAllTiles();
+  },
+});
+const video = createVideo({
+  join,
+  config,
+  socket,
+  area: els.videoArea,
+  room,
+  onStream: (id, stream) => speaker.watch(id, stream),
+  onMeta: (id, meta) => {
+    ctx.mics.set(id, meta.audio);
+    markTiles(els.videoArea, id, { muted: !meta.audio });
+    render();
+  },
+});
 const missedChat = new MissedChat({
   socket,
   list: els.chatList,
@@ -93,6 +139,12 @@ const missedChat = new MissedChat({
   onMerged: () => {
     render();
     saveState(config, ctx.state);
+  },
+});
+const tabs = new RoomTabs(document.querySelector("#room .room-tabs"), {
+  onShow: (name) => {
+    if (name === "chat") ctx.unreadChat = 0;
+    render();
   },
 });
 
@@ -109,7 +161,42 @@ function act(type, fields, errorBox) {
 }
 
 function announce(text) {
-  els.announce.textContent = text;
+  // Emptied first, so the same words twice are announced twice.
+  els.announce.textContent = "";
+  setTimeout(() => {
+    els.announce.textContent = text;
+  }, 50);
+}
+
+function markAllTiles() {
+  const hands = new Set(ctx.state.hands.map((h) => h.person.user_id));
+  for (const tile of els.videoArea.querySelectorAll("[data-peer]")) {
+    const id = Number(tile.dataset.peer);
+    markTiles(els.videoArea, id, { hand: hands.has(id) });
+  }
+}
+
+function noteEvent(frame, before) {
+  const state = ctx.state;
+  const me = config.me.user_id;
+  if (frame.type === "live.chat.posted" && frame.author.user_id !== me && tabs.selected !== "chat") {
+    ctx.unreadChat += 1;
+  }
+  if (frame.type === "live.chat.deleted") missedChat.forget(frame.message_id);
+  if (frame.type === "live.poll.opened") announce(`A poll is open: ${frame.prompt}`);
+  if (frame.type === "live.question.asked" && !(frame.author && frame.author.user_id === me)) {
+    announce(`New question: ${frame.body}`);
+  }
+  if (frame.type === "live.hand.called" && frame.person.user_id === me) {
+    announce(`${frame.by.name} calls on you: it is your turn to speak.`);
+  }
+  if (frame.type.startsWith("live.breakouts.") && state.me && before !== state.me.breakout_id) {
+    video.regroup();
+    announce(state.me.breakout_id ? "You are now in your breakout room." : "Everyone is back in the main room.");
+  } else if (frame.type === "live.breakouts.started" || frame.type === "live.breakouts.closed") {
+    video.regroup();
+  }
+  if (frame.type === "live.room.opened") announce("The session is live.");
 }
 
 function receive(frame) {
@@ -122,6 +209,7 @@ function receive(frame) {
       missedChat.offer(frame);
       // The count is the room's; the list names up to a hundred of the people present.
       ctx.present = frame.present_count;
+      ctx.here = new Map(frame.present.map((p) => [p.user_id, p.name]));
       for (const person of frame.present) names.set(person.user_id, person.name);
       if (prejoin) prejoin.offer(ctx.present);
       break;
@@ -135,9 +223,13 @@ function receive(frame) {
     case "live.presence":
       // One frame per server and second at most, with everyone who came and went meanwhile.
       ctx.present = frame.count;
-      for (const person of frame.left) video.presence(person.user_id, "left");
+      for (const person of frame.left) {
+        ctx.here.delete(person.user_id);
+        video.presence(person.user_id, "left");
+      }
       for (const person of frame.joined) {
         names.set(person.user_id, person.name);
+        ctx.here.set(person.user_id, person.name);
         video.presence(person.user_id, "joined");
       }
       if (prejoin) prejoin.offer(frame.count);
@@ -162,15 +254,7 @@ function receive(frame) {
     default: {
       const before = state.me ? state.me.breakout_id : null;
       if (!applyEvent(state, frame)) return;
-      if (frame.type === "live.chat.deleted") missedChat.forget(frame.message_id);
-      if (frame.type === "live.poll.opened") announce(`A poll is open: ${frame.prompt}`);
-      if (frame.type.startsWith("live.breakouts.") && state.me && before !== state.me.breakout_id) {
-        video.regroup();
-        announce(state.me.breakout_id ? "You are now in your breakout room." : "Everyone is back in the main room.");
-      } else if (frame.type === "live.breakouts.started" || frame.type === "live.breakouts.closed") {
-        video.regroup();
-      }
-      if (frame.type === "live.room.closed") announce("The session has ended.");
+      noteEvent(frame, before);
     }
   }
   render();
@@ -188,6 +272,7 @@ function showStatus(status) {
     els.banner.textContent = ctx.state.removed
       ? "A host removed you from this session."
       : "You no longer have access to this room.";
+    stopMedia();
   } else {
     els.banner.textContent = "";
   }
@@ -207,13 +292,7 @@ function render() {
     : state.opened
       ? "The session is live."
       : "Waiting for a host to open the room.";
-  if (state.closed) {
-    els.banner.replaceChildren(
-      "The session has ended. ",
-      el("a", { href: config.page_url, text: "See the replay" }),
-    );
-    els.banner.hidden = false;
-  }
+  if (state.closed && joined) showEnded();
   renderChatTargets(ctx);
   renderChat(ctx);
   renderQuestions(ctx);
@@ -221,23 +300,75 @@ function render() {
   renderHands(ctx);
   renderBreakout(ctx);
   renderHost(ctx);
+  const here = renderPeople(ctx);
+  tabs.count("chat", ctx.unreadChat, ctx.unreadChat === 1 ? "unread message" : "unread messages");
+  const openQuestions = state.questions.filter((q) => q.status === "open").length;
+  tabs.count("questions", openQuestions, openQuestions === 1 ? "open question" : "open questions");
+  const openPolls = state.polls.filter((p) => p.status === "open").length;
+  tabs.count("polls", openPolls, openPolls === 1 ? "open poll" : "open polls");
+  tabs.count("people", here, here === 1 ? "person here" : "people here");
+  tabs.count("host", state.hands.length, state.hands.length === 1 ? "raised hand" : "raised hands");
+  markAllTiles();
+}
+
+/** This person's camera, microphone and screen off, their connections closed. */
+function stopMedia() {
+  over = true;
+  speaker.stop();
+  video.leave();
+}
+
+function leaveRoom(panel) {
+  stopMedia();
+  socket.stop();
+  joined = null;
+  sessionStorage.removeItem(joinedKey);
+  els.calledNotice.hidden = true;
+  els.breakoutPanel.hidden = true;
+  els.banner.replaceChildren();
+  els.room.hidden = true;
+  els.lobby.hidden = true;
+  document.body.classList.remove("in-room");
+  panel.hidden = false;
+  panel.querySelector("h2").focus();
+}
+
+function showEnded() {
+  if (!els.ended.hidden) return;
+  leaveRoom(els.ended);
+  els.left.hidden = true;
 }
 
 async function enterRoom(mode) {
   joined = mode;
+  over = false;
   sessionStorage.setItem(joinedKey, mode);
   if (prejoin) prejoin.hide();
+  els.lobby.hidden = true;
+  els.left.hidden = true;
   els.room.hidden = false;
-  const console_ = $("host-console");
-  if (console_) console_.hidden = false;
+  document.body.classList.add("in-room");
+  if (ctx.state.closed) {
+    showEnded();
+    return;
+  }
   const modes = allowedModes(join, Math.max(ctx.present, 1));
   const chosen = modes.includes(mode) ? mode : modes.includes("audio") && mode !== "none" ? "audio" : "none";
-  els.video.hidden = join.kind === "none";
+  els.video.dataset.kind = join.kind;
   const used = await video.join(chosen);
+  if (over) return;
   els.room.dataset.videoMode = used;
-  els.videoControls.hidden = used === "none" || join.kind !== "builtin";
-  $("toggle-camera").hidden = used !== "video";
+  controls.joined(used);
+  stage.update();
 }
+
+const controls = setupControls({
+  ctx,
+  join,
+  video,
+  stage,
+  onLeave: () => leaveRoom(els.left),
+});
 
 els.chatForm.addEventListener("submit", (event) => {
   event.preventDefault();
@@ -278,24 +409,20 @@ els.handToggle.addEventListener("click", () => {
   act(raised ? "hand.lower" : "hand.raise", {}, els.handStatus);
 });
 
-for (const [id, kind, on, off] of [
-  ["toggle-mic", "audio", "Mute microphone", "Unmute microphone"],
-  ["toggle-camera", "video", "Turn camera off", "Turn camera on"],
-]) {
-  const button = $(id);
-  button.addEventListener("click", () => {
-    const muted = button.getAttribute("aria-pressed") === "true";
-    if (video.setTrackEnabled(kind, muted)) {
-      button.setAttribute("aria-pressed", String(!muted));
-      button.textContent = muted ? on : off;
-    }
-  });
-}
+$("room-rejoin").addEventListener("click", () => {
+  socket.start();
+  enterRoom(controls.lastMode() || "none");
+});
 
+let announcedCountdown = null;
 setInterval(() => {
-  if (ctx.state.breakouts.ends_at) {
-    renderBreakout(ctx);
-    renderHost(ctx);
+  const endsAt = ctx.state.breakouts.ends_at;
+  if (!endsAt) return;
+  renderBreakout(ctx);
+  renderHost(ctx);
+  if (secondsLeft(endsAt) === 10 && announcedCountdown !== endsAt) {
+    announcedCountdown = endsAt;
+    announce("The breakout rooms close in 10 seconds.");
   }
 }, 1000);
 
@@ -303,14 +430,21 @@ if (config.is_host) setupHost(ctx);
 const prejoin = new Prejoin({ section: $("prejoin"), join, onJoin: enterRoom });
 render();
 socket.start();
-// Leaving the page closes the socket at once (presence and attendance end now, not when the
-// server notices); a page restored from the back-forward cache reconnects and catches up.
+// Leaving the page stops the camera and closes the socket at once (presence and attendance
+// end now, not when the server notices); a page restored from the back-forward cache
+// reconnects, catches up and joins again as it was.
 window.addEventListener("pagehide", () => {
   saveState(config, ctx.state);
+  const mode = joined;
+  stopMedia();
   socket.stop();
+  if (mode) sessionStorage.setItem(joinedKey, mode);
 });
 window.addEventListener("pageshow", (event) => {
-  if (event.persisted) socket.start();
+  if (!event.persisted) return;
+  socket.start();
+  const remembered = sessionStorage.getItem(joinedKey);
+  if (remembered) enterRoom(remembered);
 });
 const remembered = sessionStorage.getItem(joinedKey);
 if (remembered) enterRoom(remembered);

@@ -1,5 +1,6 @@
 // The host console: open and end the room, lock chat, prepared and new polls, the hand queue,
-// breakout rooms (at random or by hand, countdown, message to all, recall) and moderation.
+// breakout rooms (at random or by hand, countdown, message to all, recall). The people and
+// their moderation are in the People tab (room_people.js).
 // Every button is a room write; the server re-checks that the person is a host.
 
 import { el, formatSeconds, secondsLeft } from "./room_render.js";
@@ -126,7 +127,7 @@ export function setupHost(ctx) {
 }
 
 export function renderHost(ctx) {
-  const { state, config, act } = ctx;
+  const { state, act } = ctx;
   if (!state.me || !state.me.is_host) return;
   const error = $("host-error");
   $("room-open").hidden = state.opened && !state.closed;
@@ -167,34 +168,4 @@ export function renderHost(ctx) {
   );
   const left = secondsLeft(state.breakouts.ends_at);
   $("breakout-host-countdown").textContent = left !== null && running ? `Rooms close in ${formatSeconds(left)}.` : "";
-
-  const muted = new Set(state.muted);
-  $("host-people").replaceChildren(
-    ...config.people.map((person) => {
-      const isMuted = muted.has(person.user_id);
-      const mute = el("button", {
-        type: "button",
-        class: "secondary",
-        text: isMuted ? "Unmute" : "Mute",
-        "aria-label": `${isMuted ? "Unmute" : "Mute"} ${person.name} in chat`,
-      });
-      mute.addEventListener("click", () =>
-        act(isMuted ? "participant.unmute" : "participant.mute", { user_id: person.user_id }, error),
-      );
-      const remove = el("button", { type: "button", class: "secondary", text: "Remove", "aria-label": `Remove ${person.name} from the session` });
-      remove.addEventListener("click", () => {
-        if (window.confirm(`Remove ${person.name} from this session?`)) {
-          act("participant.remove", { user_id: person.user_id }, error);
-        }
-      });
-      return el(
-        "li",
-        { "data-user-id": person.user_id },
-        el("span", { text: `${person.name}${isMuted ? " (muted)" : ""} ` }),
-        mute,
-        " ",
-        remove,
-      );
-    }),
-  );
 }

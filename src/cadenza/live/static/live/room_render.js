@@ -297,7 +297,7 @@ export function renderHands(ctx) {
   if (!state.me) return;
   const position = state.hands.findIndex((h) => h.person.user_id === state.me.user_id);
   const raised = position !== -1;
-  els.handToggle.textContent = raised ? "Lower hand" : "Raise hand";
+  els.handToggle.querySelector(".control-label").textContent = raised ? "Lower hand" : "Raise hand";
   els.handToggle.setAttribute("aria-pressed", String(raised));
   els.handToggle.disabled = state.closed;
   els.handStatus.textContent = raised

@@ -55,6 +55,12 @@ class NoVideo {
   setTrackEnabled() {
     return false;
   }
+  async shareScreen() {
+    return false;
+  }
+  stopScreen() {}
+  /** Leaving (or the end of the session): nothing of this person's stays on. */
+  leave() {}
 }
 
 /** Video outside the room socket (Jitsi, BigBlueButton): one set of join details for the
@@ -193,6 +199,13 @@ class JitsiVideo extends RoomsVideo {
     };
     this.api = new window.JitsiMeetExternalAPI(details.domain, embed);
   }
+
+  leave() {
+    this.loaded = false;
+    this.shown = undefined;
+    if (this.api) this.api.dispose();
+    this.api = null;
+  }
 }
 
 /** BigBlueButton runs in its own tab: the page shows the main meeting's link (or, for a host,
@@ -232,7 +245,7 @@ class BigBlueButtonVideo extends RoomsVideo {
 }
 
 /** The video of the room for these join details; ``room`` gives the room's current state. */
-export function createVideo({ join, config, socket, area, room }) {
+export function createVideo({ join, config, socket, area, room, onStream, onMeta }) {
   if (join.kind === "jitsi") return new JitsiVideo({ join, area, config, room });
   if (join.kind === "bigbluebutton") {
     const video = new BigBlueButtonVideo({ join, area, config, room });
@@ -250,6 +263,8 @@ export function createVideo({ join, config, socket, area, room }) {
     area,
     send: (frame) => socket.signal(frame),
     nameOf: (id) => names.get(id) || room.nameOf(id) || "Participant",
+    onStream,
+    onMeta,
     mayConnect: (id) => {
       if (stageOnly && !config.is_host && !hostIds.has(id)) return false;
       return room.spaceOf(id) === room.spaceOf(config.me.user_id);

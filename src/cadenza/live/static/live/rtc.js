@@ -3,30 +3,19 @@
 // ({"type": "live.rtc.offer" | "live.rtc.answer", "to", "sdp"} and
 // {"type": "live.rtc.ice", "to", "candidate"}; the server adds "from"). Negotiation follows
 // the "perfect negotiation" pattern, so either side may add media at any time: the existing
-// participant offers to a newcomer, and a late "join with video" renegotiates.
+// participant offers to a newcomer, a late "join with video" renegotiates, and so does a
+// shared screen (an extra video track in a stream of its own).
+//
+// Each connection also carries a small data channel ("meta", negotiated on both sides with
+// id 0) on which each side says what it sends: {"audio": on, "video": on, "screen": the id of
+// its screen's stream or null}. That is how a peer knows which incoming stream is a screen
+// (a remote track says nothing of where it came from) and who has muted their microphone.
+
+import { mediaTile } from "./room_tiles.js";
 
 const OFFER = "live.rtc.offer";
 const ANSWER = "live.rtc.answer";
 const ICE = "live.rtc.ice";
-
-function tile(area, id, label, muted) {
-  let figure = area.querySelector(`[data-peer="${id}"]`);
-  if (!figure) {
-    figure = document.createElement("figure");
-    figure.className = "video-tile";
-    figure.dataset.peer = String(id);
-    const video = document.createElement("video");
-    video.autoplay = true;
-    video.playsInline = true;
-    video.muted = muted;
-    video.setAttribute("aria-label", `Video of ${label}`);
-    const caption = document.createElement("figcaption");
-    caption.textContent = label;
-    figure.append(video, caption);
-    area.append(figure);
-  }
-  return figure.querySelector("video");
-}
 
 class Peer {
   constructor(mesh, id) {
@@ -36,22 +25,76 @@ class Peer {
     this.makingOffer = false;
     this.ignoreOffer = false;
     this.settingRemoteAnswer = false;
-    this.sending = new Set();
+    this.sending = new Map(); // track id -> RTCRtpSender
+    this.streams = new Map(); // stream id -> MediaStream received
+    this.meta = { audio: true, video: true, screen: null };
     const pc = new RTCPeerConnection({ iceServers: mesh.iceServers });
     this.pc = pc;
+    this.channel = pc.createDataChannel("meta", { negotiated: true, id: 0 });
+    this.channel.onopen = () => this.sendMeta();
+    this.channel.onmessage = ({ data }) => this.onMeta(data);
     pc.onnegotiationneeded = () => this.negotiate();
     pc.onicecandidate = ({ candidate }) => {
       mesh.send({ type: ICE, to: id, candidate: candidate ? candidate.toJSON() : null });
     };
     pc.ontrack = ({ track, streams }) => {
-      const video = tile(mesh.area, id, mesh.nameOf(id), false);
-      const stream = streams[0] || video.srcObject || new MediaStream();
-      if (!streams[0]) stream.addTrack(track);
-      if (video.srcObject !== stream) video.srcObject = stream;
+      const stream = streams[0] || this.streams.get("loose") || new MediaStream();
+      if (!streams[0]) {
+        stream.addTrack(track);
+        this.streams.set("loose", stream);
+      } else this.streams.set(stream.id, stream);
+      stream.onremovetrack = () => {
+        if (!stream.getTracks().some((t) => t.readyState === "live")) this.forget(stream.id);
+      };
+      this.place(stream);
     };
     pc.onconnectionstatechange = () => {
       if (pc.connectionState === "failed") pc.restartIce();
     };
+  }
+
+  /** Show a received stream in this person's camera tile or, for their screen, its own. */
+  place(stream) {
+    const screen = this.meta.screen !== null && stream.id === this.meta.screen;
+    const video = this.mesh.tile(this.id, screen ? "screen" : "camera");
+    if (video.srcObject !== stream) video.srcObject = stream;
+    if (!screen) this.mesh.onStream(this.id, stream);
+  }
+
+  forget(streamId) {
+    this.streams.delete(streamId);
+    if (streamId === this.shownScreen) {
+      this.mesh.removeTile(this.id, "screen");
+      this.shownScreen = null;
+    }
+  }
+
+  onMeta(data) {
+    let meta;
+    try {
+      meta = JSON.parse(data);
+    } catch {
+      return;
+    }
+    this.meta = {
+      audio: meta.audio !== false,
+      video: meta.video !== false,
+      screen: typeof meta.screen === "string" ? meta.screen : null,
+    };
+    if (this.shownScreen && this.shownScreen !== this.meta.screen) {
+      this.mesh.removeTile(this.id, "screen");
+      this.shownScreen = null;
+    }
+    if (this.meta.screen && this.streams.has(this.meta.screen)) {
+      this.shownScreen = this.meta.screen;
+      this.place(this.streams.get(this.meta.screen));
+    }
+    this.mesh.onMeta(this.id, this.meta);
+  }
+
+  sendMeta() {
+    if (this.channel.readyState !== "open") return;
+    this.channel.send(JSON.stringify(this.mesh.ownMeta()));
   }
 
   async negotiate() {
@@ -75,25 +118,32 @@ class Peer {
     });
   }
 
-  attach(stream, mode) {
+  attach(stream, mode, screen) {
     if (!stream) {
       if (!this.receiving) {
         this.receiving = true;
         this.pc.addTransceiver("audio", { direction: "recvonly" });
         this.pc.addTransceiver("video", { direction: "recvonly" });
       }
-      return;
-    }
-    for (const track of stream.getTracks()) {
-      if (!this.sending.has(track.id)) {
-        this.sending.add(track.id);
-        this.pc.addTrack(track, stream);
+    } else {
+      for (const track of stream.getTracks()) this.send(track, stream);
+      if (mode === "audio" && !this.receiving) {
+        this.receiving = true;
+        this.pc.addTransceiver("video", { direction: "recvonly" });
       }
     }
-    if (mode === "audio" && !this.receiving) {
-      this.receiving = true;
-      this.pc.addTransceiver("video", { direction: "recvonly" });
-    }
+    if (screen) for (const track of screen.getTracks()) this.send(track, screen);
+  }
+
+  send(track, stream) {
+    if (!this.sending.has(track.id)) this.sending.set(track.id, this.pc.addTrack(track, stream));
+  }
+
+  unsend(track) {
+    const sender = this.sending.get(track.id);
+    if (!sender) return;
+    this.sending.delete(track.id);
+    if (this.pc.signalingState !== "closed") this.pc.removeTrack(sender);
   }
 
   async onDescription(type, sdp) {
@@ -127,29 +177,48 @@ class Peer {
   }
 
   close() {
+    this.channel.close();
     this.pc.close();
-    const figure = this.mesh.area.querySelector(`[data-peer="${this.id}"]`);
-    if (figure) figure.remove();
+    for (const stream of this.streams.values()) this.mesh.onStream(this.id, null, stream);
+    this.mesh.removeTile(this.id, "camera");
+    this.mesh.removeTile(this.id, "screen");
   }
 }
 
 export class Mesh {
   /**
    * @param {object} options  selfId, selfName, iceServers, send(frame), area (element),
-   *   nameOf(id) -> string, mayConnect(id) -> bool (the media policy and breakout rooms)
+   *   nameOf(id) -> string, mayConnect(id) -> bool (the media policy and breakout rooms),
+   *   onStream(id, stream|null) (a person's camera and microphone, for the speaker detection),
+   *   onMeta(id, meta) (what a person sends changed)
    */
   constructor(options) {
+    this.onStream = () => {};
+    this.onMeta = () => {};
     Object.assign(this, options);
     this.peers = new Map();
     this.known = new Set();
     this.stream = null;
+    this.screen = null;
     this.mode = null;
     this.joined = false;
+    this.left = false;
+  }
+
+  tile(id, kind) {
+    const name = id === this.selfId ? `${this.selfName} (you)` : this.nameOf(id);
+    return mediaTile(this.area, { userId: id, kind, name, self: id === this.selfId });
+  }
+
+  removeTile(id, kind) {
+    const figure = this.area.querySelector(`[data-peer="${id}"][data-kind="${kind}"]`);
+    if (figure) figure.remove();
   }
 
   /** Join with "video", "audio" or "none" (receive only); answers the mode actually used. */
   async join(mode) {
     this.joined = true;
+    this.left = false;
     this.mode = mode;
     if (mode !== "none") {
       try {
@@ -163,10 +232,13 @@ export class Mesh {
         this.mode = "none";
       }
     }
-    if (this.stream && this.mode === "video") {
-      const own = tile(this.area, "self", `${this.selfName} (you)`, true);
-      own.srcObject = this.stream;
+    if (this.left) {
+      // Left (or the session ended) while the browser was asking for the camera.
+      this.stopTracks();
+      return "none";
     }
+    if (this.stream && this.mode === "video") this.tile(this.selfId, "camera").srcObject = this.stream;
+    if (this.stream) this.onStream(this.selfId, this.stream);
     for (const id of this.known) this.connect(id);
     return this.mode;
   }
@@ -182,7 +254,7 @@ export class Mesh {
 
   connect(id) {
     if (!this.joined || id === this.selfId || !this.mayConnect(id)) return;
-    this.peer(id).attach(this.stream, this.mode);
+    this.peer(id).attach(this.stream, this.mode, this.screen);
   }
 
   /** A person's first socket opened (``live.presence`` joined) or their last one closed. */
@@ -216,6 +288,7 @@ export class Mesh {
     const from = frame.from;
     if (typeof from !== "number" || from === this.selfId || !this.mayConnect(from)) return;
     this.known.add(from);
+    if (this.left) return; // left (or the session ended): nothing connects again
     // A peer that calls first gets our own tracks in the answer, not in a second round.
     if (!this.peers.has(from)) this.connect(from);
     const peer = this.peer(from);
@@ -225,20 +298,86 @@ export class Mesh {
     } catch (error) {
       console.warn("video signalling failed", error);
     }
-    if (this.joined && this.peers.get(from) === peer) peer.attach(this.stream, this.mode);
+    if (this.joined && this.peers.get(from) === peer) peer.attach(this.stream, this.mode, this.screen);
+  }
+
+  ownMeta() {
+    const on = (tracks) => tracks.length > 0 && tracks.every((t) => t.enabled);
+    return {
+      audio: this.stream ? on(this.stream.getAudioTracks()) : false,
+      video: this.stream ? on(this.stream.getVideoTracks()) : false,
+      screen: this.screen ? this.screen.id : null,
+    };
+  }
+
+  tellEveryone() {
+    for (const peer of this.peers.values()) peer.sendMeta();
+    this.onMeta(this.selfId, this.ownMeta());
   }
 
   setTrackEnabled(kind, enabled) {
     if (!this.stream) return false;
     const tracks = kind === "audio" ? this.stream.getAudioTracks() : this.stream.getVideoTracks();
     for (const track of tracks) track.enabled = enabled;
+    this.tellEveryone();
     return tracks.length > 0;
   }
 
-  leave() {
-    for (const id of [...this.peers.keys()]) this.drop(id);
-    if (this.stream) for (const track of this.stream.getTracks()) track.stop();
+  /** Share a screen, a window or a tab (the browser asks which); answers whether it does. */
+  async shareScreen() {
+    if (this.screen || !this.joined) return Boolean(this.screen);
+    let screen;
+    try {
+      screen = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+    } catch (error) {
+      console.warn("no screen shared", error);
+      return false;
+    }
+    if (this.left) {
+      for (const track of screen.getTracks()) track.stop();
+      return false;
+    }
+    this.screen = screen;
+    for (const track of screen.getVideoTracks()) {
+      track.contentHint = "detail";
+      // The browser's own "Stop sharing" ends the track.
+      track.addEventListener("ended", () => this.stopScreen());
+    }
+    this.tile(this.selfId, "screen").srcObject = screen;
+    // The peers learn the stream's id before its track arrives (the channel is ordered and
+    // open; the track needs a round of negotiation).
+    this.tellEveryone();
+    for (const peer of this.peers.values()) peer.attach(this.stream, this.mode, screen);
+    return true;
+  }
+
+  stopScreen() {
+    const screen = this.screen;
+    if (!screen) return;
+    this.screen = null;
+    for (const track of screen.getTracks()) {
+      track.stop();
+      for (const peer of this.peers.values()) peer.unsend(track);
+    }
+    this.removeTile(this.selfId, "screen");
+    this.tellEveryone();
+  }
+
+  stopTracks() {
+    for (const stream of [this.stream, this.screen]) {
+      if (stream) for (const track of stream.getTracks()) track.stop();
+    }
+    if (this.stream) this.onStream(this.selfId, null, this.stream);
     this.stream = null;
+    this.screen = null;
+  }
+
+  /** Stop this person's camera, microphone and screen and close every connection. */
+  leave() {
     this.joined = false;
+    this.left = true;
+    for (const id of [...this.peers.keys()]) this.drop(id);
+    this.stopTracks();
+    this.area.replaceChildren();
   }
 }
