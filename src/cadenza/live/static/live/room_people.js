@@ -54,6 +54,7 @@ function person(ctx, { user_id: id, name }, here) {
 /** Draw the tab; answers how many people are here. */
 export function renderPeople(ctx) {
   const { config } = ctx;
+  if (!document.getElementById("people-here")) return ctx.present; // a webinar's audience
   const here = [...ctx.here.entries()].map(([user_id, name]) => ({ user_id, name }));
   const byName = (a, b) => a.name.localeCompare(b.name);
   here.sort(byName);

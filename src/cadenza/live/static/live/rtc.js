@@ -56,6 +56,7 @@ class Peer {
   /** Show a received stream in this person's camera tile or, for their screen, its own. */
   place(stream) {
     const screen = this.meta.screen !== null && stream.id === this.meta.screen;
+    if (screen) this.shownScreen = stream.id;
     const video = this.mesh.tile(this.id, screen ? "screen" : "camera");
     if (video.srcObject !== stream) video.srcObject = stream;
     if (!screen) this.mesh.onStream(this.id, stream);
@@ -81,13 +82,15 @@ class Peer {
       video: meta.video !== false,
       screen: typeof meta.screen === "string" ? meta.screen : null,
     };
-    if (this.shownScreen && this.shownScreen !== this.meta.screen) {
+    if (this.meta.screen === null || (this.shownScreen && this.shownScreen !== this.meta.screen)) {
       this.mesh.removeTile(this.id, "screen");
       this.shownScreen = null;
     }
     if (this.meta.screen && this.streams.has(this.meta.screen)) {
-      this.shownScreen = this.meta.screen;
+      // The screen's track came before the word of it: it goes to its own tile, and the
+      // camera back to the camera's.
       this.place(this.streams.get(this.meta.screen));
+      for (const [streamId, stream] of this.streams) if (streamId !== this.meta.screen) this.place(stream);
     }
     this.mesh.onMeta(this.id, this.meta);
   }
