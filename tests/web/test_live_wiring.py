@@ -16,8 +16,10 @@ from cadenza.accounts.models import User
 from cadenza.courses.actions import publish_course
 from cadenza.courses.models import Course, Module, Unit
 from cadenza.live.models import LiveSession, SessionFormat
+from cadenza.live.room.actions.state import close_room, open_room
 from cadenza.live.schedule.actions.scheduling import cancel_session, schedule_live_session
 from cadenza.orgs.models import Organization, Role
+from cadenza.orgs.selectors import access_org
 from cadenza.web.selectors import countdown_text
 from tests.factories import enrol, make_course, make_module, make_org, make_user
 
@@ -131,13 +133,27 @@ def test_dashboard_hides_drafts_cancelled_and_ended_sessions_and_other_courses(
         assert f"<h3>{title}</h3>" not in html
 
 
-def test_dashboard_shows_a_session_under_way_as_live_now(site: Site) -> None:
-    site.schedule("Under way", _soon(-0.5))
+def test_dashboard_says_live_now_only_while_the_room_is_open(site: Site) -> None:
+    [session] = site.schedule("Under way", _soon(-0.5))
+    dashboard = reverse("dashboard", args=["harbour"])
 
-    html = signed_in(site.ada).get(reverse("dashboard", args=["harbour"])).content.decode()
+    waiting = signed_in(site.ada).get(dashboard).content.decode()
+    ctx = access_org(user=site.instructor, slug="harbour")
+    open_room(ctx=ctx, session=session)
+    live = signed_in(site.ada).get(dashboard).content.decode()
+    close_room(ctx=ctx, session=session)
+    ended = signed_in(site.ada).get(dashboard).content.decode()
 
-    assert '<span class="state started">Live now</span>' in html
-    assert "data-countdown" not in html
+    assert "Live now" not in waiting
+    assert "Waiting for a host to open the room" in waiting
+    assert '<span class="state started">Live now</span>' in live
+    assert "data-countdown" not in live
+    assert "Live now" not in ended
+    assert (
+        f'<span class="state">Ended</span> · <a href="{_room(session)}">Replay'
+        '<span class="visually-hidden"> of Under way</span></a>'
+    ) in ended
+    assert 'aria-label="Join Under way"' not in ended
 
 
 def test_hosts_see_the_sessions_they_host_on_their_dashboard(site: Site) -> None:
@@ -275,7 +291,7 @@ def test_outline_marks_a_cancelled_session(site: Site) -> None:
 
     html = _outline(site.ada, site.course)
 
-    assert '<span class="muted">· cancelled</span>' in html
+    assert '<span class="state cancelled live-cancelled">Cancelled</span>' in html
     assert _room(session) not in html
 
 
@@ -307,6 +323,25 @@ def test_unit_page_of_a_live_session_shows_its_sessions_and_links(site: Site) ->
     sessions = reverse("live_unit_sessions", args=["harbour", "sepsis", session.unit_id])
     assert f'<a href="{sessions}">See the session times and join</a>' in html
     assert reverse("calendar_settings", args=["harbour"]) in html
+
+
+def test_unit_page_badges_tell_live_now_ended_and_cancelled_apart(site: Site) -> None:
+    first, second, third = site.schedule("Simulation", _soon(-0.5), weekly=3)
+    ctx = access_org(user=site.instructor, slug="harbour")
+    open_room(ctx=ctx, session=first)
+    close_room(ctx=ctx, session=first)
+    cancel_session(session=second, by=site.instructor)
+    open_room(ctx=ctx, session=third)
+
+    response = signed_in(site.ada).get(reverse("unit", args=["harbour", "sepsis", first.unit_id]))
+
+    html = response.content.decode()
+    replay = reverse("live_replay", kwargs={"org_slug": "harbour", "session_id": first.pk})
+    assert f'<span class="state">Ended</span> · <a href="{replay}">Replay' in html
+    assert '</p><p class="state cancelled">Cancelled' in html
+    assert html.count('<span class="state started">Live now</span>') == 1
+    live_now = html.index("Live now")
+    assert html.index(f'href="{_room(third)}"') > live_now > html.index("Cancelled")
 
 
 def test_another_organizations_sessions_never_show(site: Site) -> None:

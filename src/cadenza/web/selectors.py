@@ -25,13 +25,17 @@ _SESSION_FIELDS = (
 
 @dataclass(frozen=True, slots=True)
 class UpcomingSession:
-    """A live session on the dashboard: where to join it and whether it is under way."""
+    """A live session on the dashboard: where to join it, whether it is under way (by the
+    clock), whether its room is open now ("Live now") or was ended early by a host ("Ended ·
+    Replay")."""
 
     session: LiveSession
     join_path: str
     is_host: bool
     under_way: bool
     seconds_until_start: int
+    room_open: bool = False
+    ended: bool = False
 
     @property
     def starts_in(self) -> str:
@@ -83,6 +87,8 @@ def dashboard_page(ctx: OrgContext, *, now: datetime) -> DashboardPage:
                 is_host=bool(getattr(session, "is_host", False)),
                 under_way=session.starts_at <= now < session.ends_at,
                 seconds_until_start=max(0, int((session.starts_at - now).total_seconds())),
+                room_open=session.opened_at is not None and session.closed_at is None,
+                ended=session.closed_at is not None,
             )
         )
     return DashboardPage(entries=entries, upcoming=upcoming)

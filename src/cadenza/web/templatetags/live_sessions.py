@@ -27,18 +27,21 @@ register = template.Library()
 @dataclass(frozen=True, slots=True)
 class SessionLink:
     """One session of a live-session unit as a learner page lists it: its times, whether it
-    is over or cancelled, and where to go (the room to join, or the replay once it ended)."""
+    is over or cancelled, whether its room is open now (the "Live now" badge: opened by a
+    host and not ended, not merely within its scheduled hours), and where to go (the room to
+    join, or the replay once it ended)."""
 
     session: LiveSession
     cancelled: bool
     ended: bool
     under_way: bool
     href: str
+    room_open: bool = False
 
 
 _LINK_FIELDS = (
     *("org_id", "course_id", "unit_id", "title"),
-    *("starts_at", "ends_at", "status", "closed_at"),
+    *("starts_at", "ends_at", "status", "opened_at", "closed_at"),
 )
 """What the links and the pages' templates read of a session: a session has some thirty
 columns, and loading only these halves the cost of the outline's live-sessions query."""
@@ -73,6 +76,7 @@ def _links(
                 ended=ended,
                 under_way=session.starts_at <= now < session.ends_at,
                 href=href,
+                room_open=session.opened_at is not None and not ended,
             )
         )
     return found
