@@ -7,7 +7,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_ENV := CADENZA_TESTING=1 CADENZA_DATA_DIR=$(CURDIR)/.test-data HUEY_IMMEDIATE=1 DEBUG=0 CADENZA_HTTPS=0
 DEMO_ENV := CADENZA_DATA_DIR=$(CURDIR)/data DEBUG=0 CADENZA_HTTPS=0
 
-.PHONY: install test-tools demo serve test lint test-suite test-postgres bench bench-pages bench-live clean
+.PHONY: install test-tools demo serve test lint test-suite test-postgres bench bench-pages bench-live screenshots clean
 
 $(STAMP): pyproject.toml requirements/constraints.txt scripts/ensure-venv.sh
 	PY=$(PY) VENV=$(VENV) sh scripts/ensure-venv.sh
@@ -58,5 +58,9 @@ bench-live: install
 	ulimit -n 65536 2>/dev/null || ulimit -n $$(ulimit -Hn); \
 		$(BIN)/python bench/live/run.py $(BENCH_LIVE_ARGS)
 
+# The live room in each state at 1,366 × 900 and 390 × 844, as PNGs in screenshots/ (git-ignored).
+screenshots: test-tools
+	VENV=$(VENV) sh scripts/room_screenshots.sh
+
 clean:
-	rm -rf $(VENV) .test-data .mypy_cache .ruff_cache .grimp_cache
+	rm -rf $(VENV) .test-data .mypy_cache .ruff_cache .grimp_cache screenshots

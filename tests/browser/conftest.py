@@ -241,9 +241,7 @@ def open_tab(browser: Browser, live_room: LiveRoom) -> Iterator[OpenTab]:
         init_script: str | None = None,
     ) -> Page:
         if phone:
-            context = browser.new_context(
-                viewport=size or PHONE, is_mobile=True, has_touch=True
-            )
+            context = browser.new_context(viewport=size or PHONE, is_mobile=True, has_touch=True)
         else:
             context = browser.new_context(viewport=size or {"width": 1024, "height": 900})
         if init_script:

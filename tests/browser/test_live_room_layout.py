@@ -1,5 +1,5 @@
 """The live room as a meeting room, in Chromium, with a host (Ines) and two learners (Ada, Bob)
-at 1,366 × 900 and at 390 × 844 (a phone).
+at 1,366 x 900 and at 390 x 844 (a phone).
 
 The layout is checked by where things are (bounding boxes), not by pixels: the stage and the
 side panel's tabs side by side on a desktop and one above the other on a phone, the control
@@ -148,7 +148,11 @@ def box(page: Page, selector: str) -> FloatRect:
 
 def expect_the_room_fills_the_viewport(page: Page, size: ViewportSize) -> None:
     width, height = size["width"], size["height"]
-    stage, side, controls = box(page, "#video"), box(page, ".room-side"), box(page, ".room-controls")
+    stage, side, controls = (
+        box(page, "#video"),
+        box(page, ".room-side"),
+        box(page, ".room-controls"),
+    )
     # The control bar is within the viewport, at its bottom (thumb reach on a phone).
     assert controls["y"] > 0
     assert controls["y"] + controls["height"] <= height
@@ -285,9 +289,7 @@ def test_three_people_in_the_room_then_one_leaves_and_the_host_ends_it(
         "Ines calls on you: it is your turn to speak."
     )
     show_tab(host, "People")
-    expect(host.locator("#people-here .people-name")).to_have_text(
-        ["Ada", "Bob", "Ines (you)"]
-    )
+    expect(host.locator("#people-here .people-name")).to_have_text(["Ada", "Bob", "Ines (you)"])
     snapshot(host, f"{tag}-host-live-people")
     snapshot(ada, f"{tag}-learner-live")
     show_tab(host, "Host")
@@ -331,9 +333,9 @@ def test_a_shared_screen_reaches_the_peers_and_takes_the_stage(
     live_room: LiveRoom, open_tab: OpenTab
 ) -> None:
     room = live_room.room
-    host, ada, bob = (
-        open_tab(who, size=DESKTOP, init_script=MEDIA_SPY) for who in ("host", "ada", "bob")
-    )
+    host = open_tab("host", size=DESKTOP, init_script=MEDIA_SPY)
+    ada = open_tab("ada", size=DESKTOP, init_script=MEDIA_SPY)
+    bob = open_tab("bob", phone=True, size=PHONE, init_script=MEDIA_SPY)
     for page in (host, ada, bob):
         join_with_video(page)
     expect_tile_playing(ada, tile(ada, room.host.pk))
@@ -353,6 +355,8 @@ def test_a_shared_screen_reaches_the_peers_and_takes_the_stage(
         featured, camera = box(page, screen), box(page, tile(page, room.ada.pk))
         assert featured["width"] * featured["height"] > 4 * camera["width"] * camera["height"]
     snapshot(ada, "1366x900-learner-screen-shared")
+    snapshot(bob, "390x844-learner-screen-shared")
+    snapshot(host, "1366x900-host-sharing")
     host.get_by_role("button", name="Stop sharing").click()
     for page in (ada, bob):
         expect(page.locator(tile(page, room.host.pk, "screen"))).to_have_count(0)
@@ -365,7 +369,7 @@ def test_the_speaker_view_follows_the_person_who_speaks(
     room = live_room.room
     host = open_tab("host", size=DESKTOP, init_script=MEDIA_SPY)
     ada = open_tab("ada", size=DESKTOP, init_script=TONE + MEDIA_SPY)
-    bob = open_tab("bob", size=DESKTOP, init_script=MEDIA_SPY)
+    bob = open_tab("bob", phone=True, size=PHONE, init_script=MEDIA_SPY)
     for page in (host, ada, bob):
         join_with_video(page)
     host.get_by_role("button", name="Speaker view").click()
@@ -377,8 +381,26 @@ def test_the_speaker_view_follows_the_person_who_speaks(
     expect(host.locator(tile(host, room.ada.pk))).to_have_attribute("data-speaking", "")
     expect(host.locator(tile(host, room.bob.pk))).not_to_have_attribute("data-speaking", "")
     snapshot(host, "1366x900-host-speaker-view")
-    # Bob, too, sees Ada large; Ada (who hears no one) keeps the first of the others.
+    # Bob, on his phone, too, sees Ada large.
     bob.get_by_role("button", name="Speaker view").click()
     expect(bob.locator("#video-area")).to_have_attribute(
         "data-featured", str(room.ada.pk), timeout=20_000
     )
+    snapshot(bob, "390x844-learner-speaker-view")
+
+
+def test_a_removed_person_s_camera_and_microphone_stop(
+    live_room: LiveRoom, open_tab: OpenTab
+) -> None:
+    room = live_room.room
+    host = open_tab("host", size=DESKTOP, init_script=MEDIA_SPY)
+    ada = open_tab("ada", size=DESKTOP, init_script=MEDIA_SPY)
+    for page in (host, ada):
+        join_with_video(page)
+    expect_tile_playing(ada, tile(ada, room.host.pk))
+    show_tab(host, "People")
+    host.once("dialog", lambda dialog: dialog.accept())
+    host.get_by_role("button", name="Remove Ada from the session").click()
+    ada.wait_for_function(ALL_ENDED, timeout=2_000)
+    expect(ada.locator("#room-banner")).to_have_text("A host removed you from this session.")
+    expect(host.locator(tile(host, room.ada.pk))).to_have_count(0)

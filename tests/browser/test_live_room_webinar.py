@@ -5,7 +5,7 @@ The host has every tab and the camera controls."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import ViewportSize, expect
 
 from cadenza.live.models import LiveSession, SessionFormat
 from tests.browser.conftest import LiveRoom, OpenTab
@@ -25,7 +25,7 @@ def test_the_audience_of_a_webinar_sees_the_stage_and_three_tabs(
     live_room: LiveRoom, open_tab: OpenTab
 ) -> None:
     room = live_room.room
-    size = {"width": 1366, "height": 900}
+    size: ViewportSize = {"width": 1366, "height": 900}
     host, ada, bob = (open_tab(who, size=size) for who in ("host", "ada", "bob"))
     host.get_by_role("button", name="Join with video").click()
     expect(host.locator("#room")).to_have_attribute("data-video-mode", "video")

@@ -10,6 +10,7 @@
 
 import { Prejoin } from "./prejoin.js";
 import { setupControls } from "./room_controls.js";
+import { setupForms } from "./room_forms.js";
 import { renderHost, setupHost } from "./room_host.js";
 import { renderPeople } from "./room_people.js";
 import {
@@ -293,6 +294,12 @@ function render() {
       ? "The session is live."
       : "Waiting for a host to open the room.";
   if (state.closed && joined) showEnded();
+  // A host arriving before the room is open finds "Open the room" in front of them.
+  if (config.is_host && joined && !state.opened && !ctx.hostTabShown) {
+    ctx.hostTabShown = true;
+    tabs.show("host");
+    return;
+  }
   renderChatTargets(ctx);
   renderChat(ctx);
   renderQuestions(ctx);
@@ -370,44 +377,7 @@ const controls = setupControls({
   onLeave: () => leaveRoom(els.left),
 });
 
-els.chatForm.addEventListener("submit", (event) => {
-  event.preventDefault();
-  const body = els.chatBody.value;
-  const target = els.chatTo.value;
-  const fields = { body };
-  if (target.startsWith("user:")) fields.to = Number(target.slice(5));
-  if (target.startsWith("room:")) fields.breakout_id = Number(target.slice(5));
-  act("chat.post", fields, els.chatError).then((ok) => {
-    if (ok && els.chatBody.value === body) els.chatBody.value = "";
-  });
-});
-els.chatBody.addEventListener("keydown", (event) => {
-  if (event.key === "Enter" && !event.shiftKey) {
-    event.preventDefault();
-    els.chatForm.requestSubmit();
-  }
-});
-els.chatBody.addEventListener("input", () => socket.signal({ type: "typing" }));
-
-els.questionForm.addEventListener("submit", (event) => {
-  event.preventDefault();
-  const body = $("question-body");
-  const anonymous = $("question-anonymous");
-  act("question.ask", { body: body.value, anonymous: anonymous.checked }, els.questionError).then(
-    (ok) => {
-      if (ok) {
-        body.value = "";
-        anonymous.checked = false;
-      }
-    },
-  );
-});
-
-els.handToggle.addEventListener("click", () => {
-  const state = ctx.state;
-  const raised = state.hands.some((h) => h.person.user_id === state.me.user_id);
-  act(raised ? "hand.lower" : "hand.raise", {}, els.handStatus);
-});
+setupForms(ctx, socket);
 
 $("room-rejoin").addEventListener("click", () => {
   socket.start();

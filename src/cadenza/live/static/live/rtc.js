@@ -200,6 +200,7 @@ export class Mesh {
     this.onMeta = () => {};
     Object.assign(this, options);
     this.peers = new Map();
+    this.epochs = new Map(); // user id -> how many times they left (a peer made before is stale)
     this.known = new Set();
     this.stream = null;
     this.screen = null;
@@ -250,6 +251,7 @@ export class Mesh {
     let peer = this.peers.get(id);
     if (!peer) {
       peer = new Peer(this, id);
+      peer.epoch = this.epochs.get(id) || 0;
       this.peers.set(id, peer);
     }
     return peer;
@@ -263,12 +265,17 @@ export class Mesh {
   /** A person's first socket opened (``live.presence`` joined) or their last one closed. */
   presence(id, state) {
     if (id === this.selfId) return;
+    // A connection made since the person last left is theirs now (they called first, having
+    // come back: presence frames come up to a second late) and is kept; an older one belongs
+    // to a tab that is gone.
     if (state === "joined") {
       this.known.add(id);
-      this.drop(id);
+      const peer = this.peers.get(id);
+      if (!peer || peer.epoch !== (this.epochs.get(id) || 0)) this.drop(id);
       this.connect(id);
     } else {
       this.known.delete(id);
+      this.epochs.set(id, (this.epochs.get(id) || 0) + 1);
       this.drop(id);
     }
   }
