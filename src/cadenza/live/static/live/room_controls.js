@@ -7,8 +7,16 @@ const $ = (id) => document.getElementById(id);
 const AWAY_MS = 60_000;
 export const AWAY_KEY = "cadenza-room-away-off";
 
-function label(button, text) {
+/** The button says what a press does ("Unmute" once muted), so it carries no aria-pressed
+ * (a name that changes and a pressed state would contradict each other); ``data-on`` only
+ * styles it. */
+function label(button, text, on) {
   button.querySelector(".control-label").textContent = text;
+  button.toggleAttribute("data-on", on);
+}
+
+function isOn(button) {
+  return button.hasAttribute("data-on");
 }
 
 function followVisualViewport() {
@@ -34,42 +42,32 @@ export function setupControls({ ctx, join, video, stage, onLeave }) {
     [camera, "video", "Stop video", "Start video"],
   ]) {
     button.addEventListener("click", () => {
-      const muted = button.getAttribute("aria-pressed") === "true";
-      if (video.setTrackEnabled(kind, muted)) {
-        button.setAttribute("aria-pressed", String(!muted));
-        label(button, muted ? on : off);
-      }
+      const muted = isOn(button);
+      if (video.setTrackEnabled(kind, muted)) label(button, muted ? on : off, !muted);
     });
   }
 
   share.addEventListener("click", async () => {
-    if (share.getAttribute("aria-pressed") === "true") {
+    if (isOn(share)) {
       video.stopScreen();
       return;
     }
     share.disabled = true;
     try {
-      if (await video.shareScreen()) {
-        share.setAttribute("aria-pressed", "true");
-        label(share, "Stop sharing");
-      }
+      if (await video.shareScreen()) label(share, "Stop sharing", true);
     } finally {
       share.disabled = false;
     }
   });
   // The screen also stops from the browser's own bar: the button follows.
   video.onMeta = ((previous) => (id, meta) => {
-    if (id === ctx.config.me.user_id && !meta.screen) {
-      share.setAttribute("aria-pressed", "false");
-      label(share, "Share screen");
-    }
+    if (id === ctx.config.me.user_id && !meta.screen) label(share, "Share screen", false);
     previous(id, meta);
   })(video.onMeta || (() => {}));
 
   layout.addEventListener("click", () => {
-    const speaker = layout.getAttribute("aria-pressed") !== "true";
-    layout.setAttribute("aria-pressed", String(speaker));
-    label(layout, speaker ? "Grid view" : "Speaker view");
+    const speaker = !isOn(layout);
+    label(layout, speaker ? "Grid view" : "Speaker view", speaker);
     stage.choose(speaker ? "speaker" : "grid");
   });
 
@@ -100,12 +98,9 @@ export function setupControls({ ctx, join, video, stage, onLeave }) {
       const media = join.media || {};
       share.hidden = !builtin || !ctx.config.is_host || typeof navigator.mediaDevices?.getDisplayMedia !== "function";
       layout.hidden = !builtin || Boolean(media.stage_only && !ctx.config.is_host);
-      for (const button of [mic, camera, share]) {
-        button.setAttribute("aria-pressed", "false");
-      }
-      label(mic, "Mute");
-      label(camera, "Stop video");
-      label(share, "Share screen");
+      label(mic, "Mute", false);
+      label(camera, "Stop video", false);
+      label(share, "Share screen", false);
     },
     lastMode: () => mode,
   };

@@ -18,8 +18,9 @@ export function mediaTile(area, { userId, kind, name, self }) {
     video.playsInline = true;
     // One's own microphone is never played back; nor is a screen's (it has no sound).
     video.muted = Boolean(self) || kind === "screen";
-    const label = kind === "screen" ? `${name}'s screen` : name;
-    video.setAttribute("aria-label", kind === "screen" ? `Shared screen of ${name}` : `Video of ${name}`);
+    const screenName = self ? "Your screen" : `${name}'s screen`;
+    const label = kind === "screen" ? screenName : name;
+    video.setAttribute("aria-label", kind === "screen" ? `Shared screen: ${screenName}` : `Video of ${name}`);
     const caption = document.createElement("figcaption");
     const who = document.createElement("span");
     who.className = "tile-name";
