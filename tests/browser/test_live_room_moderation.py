@@ -118,7 +118,10 @@ def test_host_deletes_a_message_mutes_locks_the_chat_and_removes_a_learner(
     show_tab(host, "People")
     host.get_by_role("button", name="Mute Bob in chat").click()
     bob_row = host.locator(f'#people-here li[data-user-id="{live_room.room.bob.pk}"]')
-    expect(bob_row.locator(".people-notes")).to_have_text("learner · muted in chat")
+    # Bob joined without video: he sends no sound either, which the row says too.
+    expect(bob_row.locator(".people-notes")).to_have_text(
+        "learner · muted in chat · microphone off"
+    )
     bob_box = bob.get_by_label("Message", exact=True)
     expect(bob_box).to_be_disabled()
     expect(bob_box).to_have_attribute("placeholder", "You are muted in this chat.")
@@ -139,7 +142,7 @@ def test_host_deletes_a_message_mutes_locks_the_chat_and_removes_a_learner(
         )
     show_tab(host, "People")
     host.get_by_role("button", name="Unmute Bob in chat").click()
-    expect(bob_row.locator(".people-notes")).to_have_text("learner")
+    expect(bob_row.locator(".people-notes")).to_have_text("learner · microphone off")
     expect(bob_box).to_be_enabled()
     expect(bob_box).to_have_attribute("placeholder", "")
 
