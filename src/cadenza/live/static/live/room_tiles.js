@@ -55,17 +55,17 @@ export function markTiles(area, userId, { muted, hand }) {
   }
 }
 
-/** How many columns make the largest 16:9 tiles for ``count`` tiles in ``width`` × ``height``. */
-export function bestColumns(count, width, height) {
-  let best = 1;
-  let bestSize = 0;
+/** How many columns make the largest 4:3 tiles (what cameras send by default: 640 × 480)
+ * for ``count`` tiles in ``width`` × ``height`` with ``gap`` between them; answers the
+ * columns and the tiles' width. */
+export function bestColumns(count, width, height, gap = 0) {
+  let best = { cols: 1, tileWidth: 0 };
   for (let cols = 1; cols <= Math.max(1, count); cols += 1) {
     const rows = Math.ceil(count / cols);
-    const tileWidth = Math.min(width / cols, ((height / rows) * 16) / 9);
-    if (tileWidth > bestSize + 0.5) {
-      best = cols;
-      bestSize = tileWidth;
-    }
+    const across = (width - gap * (cols - 1)) / cols;
+    const down = (height - gap * (rows - 1)) / rows;
+    const tileWidth = Math.floor(Math.min(across, (down * 4) / 3));
+    if (tileWidth > best.tileWidth) best = { cols, tileWidth };
   }
   return best;
 }
@@ -119,7 +119,13 @@ export class StageLayout {
     this.area.dataset.featured = featured ? featured.dataset.peer : "";
     const rect = this.area.getBoundingClientRect();
     if (layout === "grid") {
-      this.area.style.setProperty("--cols", String(bestColumns(tiles.length, rect.width, rect.height)));
+      const style = getComputedStyle(this.area);
+      const gap = parseFloat(style.columnGap) || 0;
+      const padX = (parseFloat(style.paddingLeft) || 0) + (parseFloat(style.paddingRight) || 0);
+      const padY = (parseFloat(style.paddingTop) || 0) + (parseFloat(style.paddingBottom) || 0);
+      const fit = bestColumns(tiles.length, rect.width - padX, rect.height - padY, gap);
+      this.area.style.setProperty("--cols", String(fit.cols));
+      this.area.style.setProperty("--tile-width", `${Math.max(fit.tileWidth, 40)}px`);
     } else {
       this.area.style.setProperty("--strip", String(Math.max(1, Math.min(tiles.length - 1, 6))));
     }
