@@ -7,8 +7,10 @@ bar within the viewport at its bottom, no page scroll either way. Then the tabs'
 Host tab (hosts only), keyboard moves between tabs, a raised hand and a muted microphone on
 the tiles, Leave (tracks stopped, connections closed, counted out, Rejoin) and the host ending
 the session (every track of every participant ended within 2 s, the page says so and links
-to the replay). Screen sharing arrives at a peer and takes the stage; the speaker view
-follows the person who speaks (a tone for Ada, silence for the others).
+to the replay), with no serious or critical axe-core violation in the lobby, the live room and
+the ended state, as host and as learner. Screen sharing arrives at a peer and takes the
+stage; the speaker view follows the person who speaks (a tone for Ada, silence for the
+others).
 
 With ``CADENZA_SCREENSHOTS=<folder>`` (``make screenshots``) each state is also saved as a PNG
 for review by eye.
@@ -28,6 +30,7 @@ from django.db import connection
 from playwright.sync_api import Browser, FloatRect, Page, ViewportSize, expect, sync_playwright
 
 from cadenza.live.models import PresenceInterval
+from tests.browser.axe import assert_no_serious_violations
 from tests.browser.conftest import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -232,6 +235,8 @@ def test_three_people_in_the_room_then_one_leaves_and_the_host_ends_it(
         for who in ("host", "ada", "bob")
     )
     snapshot(ada, f"{tag}-learner-lobby")
+    for page in (host, ada):
+        assert_no_serious_violations(page)  # the lobby: session times, the pre-join check
     for page in (host, ada, bob):
         join_with_video(page)
     snapshot(host, f"{tag}-host-waiting")
@@ -292,8 +297,11 @@ def test_three_people_in_the_room_then_one_leaves_and_the_host_ends_it(
     expect(host.locator("#people-here .people-name")).to_have_text(["Ada", "Bob", "Ines (you)"])
     snapshot(host, f"{tag}-host-live-people")
     snapshot(ada, f"{tag}-learner-live")
+    assert_no_serious_violations(host)
+    assert_no_serious_violations(ada)
     show_tab(host, "Host")
     snapshot(host, f"{tag}-host-live-host-tab")
+    assert_no_serious_violations(host)
     for page in (host, ada, bob):
         expect_the_room_fills_the_viewport(page, size)
 
@@ -327,6 +335,8 @@ def test_three_people_in_the_room_then_one_leaves_and_the_host_ends_it(
         expect(page.locator("#room")).to_be_hidden()
     snapshot(ada, f"{tag}-learner-ended")
     snapshot(host, f"{tag}-host-ended")
+    for page in (host, ada):
+        assert_no_serious_violations(page)
 
 
 def test_a_shared_screen_reaches_the_peers_and_takes_the_stage(
