@@ -18,9 +18,11 @@ from cadenza.orgs.selectors import OrgContext
 UPCOMING_LIMIT = 10
 _SESSION_FIELDS = (
     *("org_id", "course_id", "unit_id", "title", "starts_at", "ends_at"),
+    *("opened_at", "closed_at"),
     *("course__org_id", "course__slug", "course__title"),
 )
-"""What the dashboard shows of a session and its course, and what ``join_path`` reads."""
+"""What the dashboard shows of a session and its course, and what ``join_path`` reads;
+whether the room is open or was ended early (the badge)."""
 
 
 @dataclass(frozen=True, slots=True)
