@@ -11,7 +11,10 @@ read the pages.
 
 from __future__ import annotations
 
+import json
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
@@ -64,6 +67,11 @@ def test_host_and_two_learners_run_a_session_and_a_returning_tab_catches_up(
         expect(page.locator("#chat-list .chat-body")).to_have_text(
             ["Welcome everyone", "Hello from Ada"]
         )
+    # Times read as on the rest of the site: 24-hour, in the person's zone.
+    zone = ZoneInfo(json.loads(ada.locator("#room-config").inner_text())["time_zone"])
+    for stamp in ada.locator("#chat-list time").all():
+        moment = datetime.fromisoformat(stamp.get_attribute("datetime") or "")
+        assert stamp.inner_text() == f"{moment.astimezone(zone):%H:%M}"
 
     # The prepared poll runs; results are live, and the quiz answer shows at close.
     show_tab(host, "Host")

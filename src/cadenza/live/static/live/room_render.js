@@ -18,16 +18,15 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+/* "15:48": the 24-hour clock in the person's zone, as the site's pages show times
+   (web/templatetags/cadenza.py local_time), whatever the browser's locale would pick. */
 export function clockTime(iso, zone) {
   if (!iso) return "";
+  const shape = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
   try {
-    return new Intl.DateTimeFormat(undefined, {
-      hour: "2-digit",
-      minute: "2-digit",
-      timeZone: zone,
-    }).format(new Date(iso));
+    return new Intl.DateTimeFormat("en-GB", { ...shape, timeZone: zone }).format(new Date(iso));
   } catch {
-    return new Date(iso).toLocaleTimeString();
+    return new Intl.DateTimeFormat("en-GB", shape).format(new Date(iso));
   }
 }
 
