@@ -97,13 +97,30 @@ def test_dashboard_lists_my_upcoming_sessions_in_my_zone_with_a_countdown_and_jo
     html = signed_in(site.ada).get(reverse("dashboard", args=["harbour"])).content.decode()
 
     assert "Upcoming live sessions" in html
-    assert "<h3>Sepsis Q&amp;A</h3>" in html
+    assert f'<h3 class="session-title"><a href="{_room(session)}">Sepsis Q&amp;A</a></h3>' in html
     assert '<p class="muted">Sepsis basics</p>' in html
     assert "Tuesday, 14 Jan 2031, 12:00 (America/Chicago)" in html
     assert 'data-countdown="2031-01-14T12:00:00-06:00"' in html
-    assert f'href="{_room(session)}" aria-label="Join Sepsis Q&amp;A">Join</a>' in html
+    # Years before its lobby opens: the countdown and the calendar file, no Join button.
+    ics = reverse("live_session_ics", args=["harbour", session.pk])
+    assert f'<a href="{ics}" download>Add to calendar' in html
+    assert 'aria-label="Join Sepsis Q&amp;A"' not in html
     assert reverse("calendar_settings", args=["harbour"]) in html
     assert "web/countdown.js" in html
+
+
+def test_dashboard_offers_join_only_once_the_lobby_is_open(site: Site) -> None:
+    """The lobby opens ``lobby_minutes`` (10) before the start: Join from then on, and the
+    calendar link until then."""
+    [later] = site.schedule("In 11 minutes", _soon(11 / 60) + timedelta(minutes=1))
+    [soon] = site.schedule("In 9 minutes", _soon(9 / 60) + timedelta(minutes=1))
+
+    html = signed_in(site.ada).get(reverse("dashboard", args=["harbour"])).content.decode()
+
+    assert f'href="{_room(soon)}" aria-label="Join In 9 minutes">Join</a>' in html
+    assert 'aria-label="Join In 11 minutes"' not in html
+    assert reverse("live_session_ics", args=["harbour", later.pk]) in html
+    assert reverse("live_session_ics", args=["harbour", soon.pk]) not in html
 
 
 def test_dashboard_hides_drafts_cancelled_and_ended_sessions_and_other_courses(
@@ -130,7 +147,7 @@ def test_dashboard_hides_drafts_cancelled_and_ended_sessions_and_other_courses(
 
     assert "No live sessions coming up." in html
     for title in ("Ended", "Cancelled", "Not my course", "Still a draft"):
-        assert f"<h3>{title}</h3>" not in html
+        assert f">{title}</a></h3>" not in html
 
 
 def test_dashboard_says_live_now_only_while_the_room_is_open(site: Site) -> None:
@@ -146,6 +163,7 @@ def test_dashboard_says_live_now_only_while_the_room_is_open(site: Site) -> None
 
     assert "Live now" not in waiting
     assert "Waiting for a host to open the room" in waiting
+    assert f'href="{_room(session)}" aria-label="Join Under way">Join</a>' in waiting
     assert '<span class="state started">Live now</span>' in live
     assert "data-countdown" not in live
     assert "Live now" not in ended
@@ -157,11 +175,12 @@ def test_dashboard_says_live_now_only_while_the_room_is_open(site: Site) -> None
 
 
 def test_hosts_see_the_sessions_they_host_on_their_dashboard(site: Site) -> None:
-    site.schedule("Office hour", _soon(30), publish=False)
+    [session] = site.schedule("Office hour", _soon(30), publish=False)
 
     html = signed_in(site.instructor).get(reverse("dashboard", args=["harbour"])).content.decode()
 
-    assert "<h3>Office hour</h3>" in html
+    assert "Sessions I host next" in html
+    assert f'<h3 class="session-title"><a href="{_room(session)}">Office hour</a></h3>' in html
     assert "you host this session" in html
 
 
@@ -173,7 +192,8 @@ def test_dashboard_query_count_is_the_same_for_1_and_10_upcoming_sessions(site: 
         site.schedule("Weekly", _soon(24), weekly=sessions if sessions > 1 else None)
         with CaptureQueriesContext(connection) as captured:
             response = client.get(reverse("dashboard", args=["harbour"]))
-        assert response.content.decode().count("<h3>Weekly</h3>") == sessions
+        shown = min(sessions, 3)  # the next three; the rest are on the page of all sessions
+        assert response.content.decode().count(">Weekly</a></h3>") == shown
         counts.append(len(captured.captured_queries))
 
     # session, user, membership, the progress dashboard's 3, and one for the sessions (which
@@ -363,5 +383,5 @@ def test_another_organizations_sessions_never_show(site: Site) -> None:
 
     html = signed_in(site.ada).get(reverse("dashboard", args=["harbour"])).content.decode()
 
-    assert "<h3>Ours</h3>" in html
+    assert ">Ours</a></h3>" in html
     assert "Their session" not in html

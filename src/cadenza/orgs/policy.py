@@ -67,3 +67,31 @@ def roles_with(permission: Permission) -> list[str]:
 def is_staff_role(role: Role | str | None) -> bool:
     """Instructors, TAs and admins: the people who see drafts and learners' progress."""
     return may(role, Permission.VIEW_DRAFTS)
+
+
+class HomeSection(StrEnum):
+    """A part of the organization's home page (``/o/<slug>/``)."""
+
+    ORGANIZATION = "organization"
+    TEACHING = "teaching"
+    LEARNING = "learning"
+
+
+def home_sections(role: Role | str | None) -> list[HomeSection]:
+    """The parts of the home a person with ``role`` may see, most important first: the
+    organization's (people, courses, settings) for those who manage it, teaching for those
+    who host live sessions, and learning for everyone (anyone may be enrolled).
+
+    The page always shows the first; the others only when they hold something for the
+    person (a course they teach or a session they host; a course they are enrolled in or a
+    session they may join), so nobody lands on an empty "My learning".
+    """
+    if role is None:
+        return []
+    sections = []
+    if may(role, Permission.MANAGE_ORGANIZATION):
+        sections.append(HomeSection.ORGANIZATION)
+    if may(role, Permission.HOST_LIVE_SESSIONS):
+        sections.append(HomeSection.TEACHING)
+    sections.append(HomeSection.LEARNING)
+    return sections

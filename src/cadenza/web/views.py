@@ -1,5 +1,6 @@
 """Pages that compose several domains or belong to no single organization: the start page,
-the learner's dashboard and the health check."""
+the organization's home (every role's), the page of all my upcoming sessions and the health
+check."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from django.views.decorators.http import require_GET
 
 from cadenza.accounts.models import User
 from cadenza.orgs.selectors import access_org, memberships_of
-from cadenza.web.selectors import dashboard_page
+from cadenza.web.home import home_page
+from cadenza.web.selectors import all_sessions_page
 
 
 @login_required
@@ -28,17 +30,23 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest, org_slug: str) -> HttpResponse:
-    """My courses with progress and where to continue, and my upcoming live sessions (in my
-    zone, with a countdown and a join link). Lives in ``web`` because it reads both
-    ``learning`` and ``live``."""
+    """The organization's home, about the person: the parts of ``web.home`` their role may
+    see (organization, teaching, learning), most important first. Lives in ``web`` because
+    it reads ``orgs``, ``courses``, ``learning`` and ``live``."""
     assert isinstance(request.user, User)
     ctx = access_org(user=request.user, slug=org_slug)
-    page = dashboard_page(ctx, now=timezone.now())
-    return render(
-        request,
-        "web/dashboard.html",
-        {"ctx": ctx, "entries": page.entries, "upcoming": page.upcoming},
-    )
+    home = home_page(ctx, now=timezone.now())
+    return render(request, "web/dashboard.html", {"ctx": ctx, "home": home})
+
+
+@login_required
+@require_GET
+def my_sessions(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """Every upcoming live session I host or may join here, soonest first, a page at a time."""
+    assert isinstance(request.user, User)
+    ctx = access_org(user=request.user, slug=org_slug)
+    sessions = all_sessions_page(ctx, now=timezone.now(), number=request.GET.get("page"))
+    return render(request, "web/sessions.html", {"ctx": ctx, "sessions": sessions})
 
 
 @require_GET

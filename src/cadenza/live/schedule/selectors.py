@@ -140,23 +140,41 @@ def upcoming_sessions(
     One query: who takes part is asked per session (hosting, as ``is_host``; an active
     enrolment in the session's course) rather than joined, made distinct and read again for
     ``is_host`` (two queries until December 2026, a third of the dashboard's time)."""
-    hosting = LiveSessionHost.objects.filter(session=OuterRef("pk"), user=ctx.user)
+    return list(upcoming_sessions_query(ctx, now=now, fields=fields)[:limit])
+
+
+def upcoming_sessions_query(
+    ctx: OrgContext,
+    *,
+    now: datetime,
+    hosting: bool = True,
+    learning: bool = True,
+    fields: Sequence[str] = (),
+) -> QuerySet[LiveSession]:
+    """``upcoming_sessions`` as a query, to page through or to narrow: ``hosting`` keeps the
+    sessions the person hosts, ``learning`` the published ones of courses they are actively
+    enrolled in (a host enrolled in the course counts as its host)."""
+    hosting_row = LiveSessionHost.objects.filter(session=OuterRef("pk"), user=ctx.user)
     enrolled = Enrolment.objects.filter(user=ctx.user, status=EnrolmentStatus.ACTIVE)
+    as_learner = Q(course_id__in=enrolled.values("course_id")) & open_to_learners("unit__")
+    if hosting and learning:
+        taking_part = Q(is_host=True) | as_learner
+    elif hosting:
+        taking_part = Q(is_host=True)
+    elif learning:
+        taking_part = Q(is_host=False) & as_learner
+    else:
+        return LiveSession.objects.none()
     sessions = (
         scoped(LiveSession.objects.all(), ctx.org)
         .filter(status=SessionStatus.SCHEDULED, ends_at__gt=now)
-        .annotate(is_host=Exists(hosting))
-        .filter(
-            Q(is_host=True)
-            | (Q(course_id__in=enrolled.values("course_id")) & open_to_learners("unit__"))
-        )
+        .annotate(is_host=Exists(hosting_row))
+        .filter(taking_part)
         .order_by("starts_at", "id")
     )
     if fields:
-        sessions = sessions.select_related("course").only(*fields)
-    else:
-        sessions = sessions.select_related("course", "unit")
-    return list(sessions[:limit])
+        return sessions.select_related("course").only(*fields)
+    return sessions.select_related("course", "unit")
 
 
 def participants(session: LiveSession) -> list[User]:
