@@ -114,9 +114,9 @@ def teaching_home(ctx: OrgContext, *, now: datetime) -> TeachingHome:
     next_sessions = _hosted(ctx, upcoming[:NEXT_SESSIONS], now=now)
     needing = _hosted(
         ctx,
-        upcoming.filter(starts_at__lt=now + timedelta(days=COMING_DAYS)).filter(
-            Q(prepared_polls=0) | Q(visible=False)
-        )[:LISTED],
+        upcoming.filter(
+            starts_at__lt=now + timedelta(days=COMING_DAYS), closed_at__isnull=True
+        ).filter(Q(prepared_polls=0) | Q(visible=False))[:LISTED],
         now=now,
     )
     waiting = [_session_waiting(ctx, hosted_session) for hosted_session in needing]
