@@ -319,7 +319,7 @@ def test_a_session_answered_and_prepared_waits_no_more(campus: Campus) -> None:
 def test_teaching_assistant_sees_the_sessions_they_host_but_may_not_make_courses(
     campus: Campus,
 ) -> None:
-    campus.schedule("Simulation", _soon(48), hosts=[campus.instructor, campus.ta])
+    [session] = campus.schedule("Simulation", _soon(48), hosts=[campus.instructor, campus.ta])
 
     html = home_of(campus.ta)
 
@@ -329,6 +329,10 @@ def test_teaching_assistant_sees_the_sessions_they_host_but_may_not_make_courses
     assert ">Harbour sepsis</a>" in html
     assert "wound care" not in html
     assert "New course" not in html
+    # A TA may not edit the session: they prepare its polls in the room (hosts' Host tab).
+    room = reverse("live_room", args=["harbour", session.pk])
+    assert f'<a href="{room}">Prepare in the room<span class="visually-hidden">' in html
+    assert reverse("live_session_edit", args=["harbour", session.pk]) not in html
 
 
 def test_an_instructor_enrolled_in_a_course_sees_their_learning_after_their_teaching(
@@ -365,7 +369,7 @@ def test_admin_lands_on_the_organization_at_a_glance(campus: Campus, elsewhere: 
         "Draft courses": "1",
         "Active enrolments": "2",
     }
-    assert "1 organization admin · 1 instructor · 1 teaching assistant · 3 learner" in html
+    assert "1 organization admin · 1 instructor · 1 teaching assistant · 3 learners" in html
     recent = re.findall(r"<li><strong>([^<]+)</strong> in <a href=\"[^\"]+\">([^<]+)</a>", html)
     assert recent == [
         ("Harbour Liv", "Harbour wound care"),

@@ -177,11 +177,17 @@ def _session_waiting(ctx: OrgContext, hosted: HostedSession) -> Waiting:
         needs.append("a draft: learners do not see it yet")
     if not hosted.prepared_polls:
         needs.append("no poll prepared")
+    # Authors prepare polls and publish on the session's edit page; other hosts (TAs)
+    # prepare polls in the room's Host tab, open to hosts before the lobby.
+    if ctx.may(Permission.AUTHOR_COURSES):
+        url, link_text = reverse("live_session_edit", args=[ctx.org.slug, session.pk]), "Prepare"
+    else:
+        url, link_text = hosted.item.join_path, "Prepare in the room"
     return Waiting(
         title=session.title,
         what=f"{session.course.title}: {' and '.join(needs)}.",
-        url=reverse("live_session_edit", args=[ctx.org.slug, session.pk]),
-        link_text="Prepare",
+        url=url,
+        link_text=link_text,
         when=session.starts_at,
     )
 
