@@ -106,7 +106,7 @@ def home_of(user: User, slug: str = "harbour") -> str:
 
 
 def h1(html: str) -> str:
-    found = re.search(r"<h1>(.*?)</h1>", html)
+    found = re.search(r'<h1 id="home-heading">(.*?)</h1>', html)
     assert found is not None
     return found.group(1)
 
@@ -150,7 +150,7 @@ def test_each_role_may_see_its_parts_most_important_first() -> None:
 def test_learner_lands_on_their_courses_then_their_next_sessions(
     campus: Campus, elsewhere: Campus
 ) -> None:
-    campus.schedule("Sepsis Q&A", _soon(30))
+    [session] = campus.schedule("Sepsis Q&A", _soon(30))
 
     html = home_of(campus.ada)
 
@@ -163,6 +163,14 @@ def test_learner_lands_on_their_courses_then_their_next_sessions(
     assert f'<a href="{outline}">Harbour sepsis</a>' in html
     assert "0% complete" in html
     assert ">Sepsis Q&amp;A</a></h3>" in html
+    # Before its lobby opens: the countdown and "Add to calendar" (the session's .ics file).
+    ics = reverse("live_session_ics", args=["harbour", session.pk])
+    assert f'<a href="{ics}" download>Add to calendar' in html
+    client = Client()
+    client.force_login(campus.ada)
+    calendar = client.get(ics)
+    assert calendar.status_code == 200
+    assert calendar["Content-Type"].startswith("text/calendar")
     for hidden in ("My teaching", "Waiting for me", "at a glance", "Manage", "wound care"):
         assert hidden not in html
     for foreign in ("Elsewhere", "elsewhere"):
@@ -346,7 +354,9 @@ def test_an_instructor_enrolled_in_a_course_sees_their_learning_after_their_teac
     html = home_of(campus.instructor)
 
     assert h1(html) == "My teaching"
-    assert html.index('id="teaching-heading"') < html.index('<h2 id="learning-heading">My learning')
+    assert html.index('class="home-part home-teaching"') < html.index(
+        '<h2 id="learning-heading">My learning'
+    )
     assert ">Leadership</a></h4>" in html  # a course card, under My learning's h2 and h3
 
 
@@ -390,7 +400,7 @@ def test_an_admin_who_hosts_sees_teaching_after_the_organization(campus: Campus)
     html = home_of(campus.admin)
 
     assert h1(html) == "Organization"
-    assert html.index('id="organization-heading"') < html.index(
+    assert html.index('class="home-part home-organization"') < html.index(
         '<h2 id="teaching-heading">My teaching</h2>'
     )
     assert ">Town hall</a></h4>" in html  # a session under a part's h3
