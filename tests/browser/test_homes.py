@@ -9,6 +9,7 @@ With ``CADENZA_SCREENSHOTS=<folder>`` each home is also saved there as
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,12 @@ from playwright.sync_api import Page, ViewportSize, expect
 from pytest_django.live_server_helper import LiveServer
 
 from cadenza.accounts.models import User
+from cadenza.courses.actions import enrol_learner
+from cadenza.courses.models import Course, Module
 from cadenza.demo.builder import ORG_SLUG, build_demo
 from cadenza.demo.people import ADMIN, FRESH_LEARNER, INSTRUCTOR, TEACHING_ASSISTANT
+from cadenza.live.models import SessionFormat
+from cadenza.live.schedule.actions.scheduling import schedule_live_session
 from tests.browser.axe import assert_no_serious_violations
 from tests.live.conftest import session_cookie
 
@@ -106,3 +111,38 @@ def test_the_learners_courses_are_above_the_fold_then_their_sessions(
         assert not _scrolls_sideways(page)
         assert_no_serious_violations(page)
         _snapshot(page, f"all-sessions-learner-{size['width']}")
+
+
+def test_an_admin_who_hosts_and_learns_sees_the_three_parts_in_order(
+    live_server: LiveServer, page: Page
+) -> None:
+    _open_home(page, live_server, "admin")
+    admin = User.objects.get(email=ADMIN.email)
+    course = Course.objects.get(org__slug=ORG_SLUG)
+    enrol_learner(course=course, user=admin)
+    start = (timezone.now() + timedelta(days=1)).replace(second=0, microsecond=0)
+    schedule_live_session(
+        module=Module.objects.filter(course=course).order_by("position").first(),  # type: ignore[arg-type]
+        title="Town hall: the sepsis audit",
+        agenda="",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        hosts=[admin],
+        format=SessionFormat.WEBINAR,
+        created_by=admin,
+        publish=True,
+    )
+    for size in SIZES:
+        page.set_viewport_size(size)
+        page.goto(f"{live_server.url}/o/{ORG_SLUG}/")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Organization")
+        # The organization's part under the page's h1, then each later part with its h2.
+        parts = page.locator(".home-part > h2").all_inner_texts()
+        assert parts == ["My teaching", "My learning"]
+        hosting = page.locator(".home-teaching .session-list")
+        expect(
+            hosting.get_by_role("link", name="Town hall: the sepsis audit", exact=True)
+        ).to_be_visible()
+        assert not _scrolls_sideways(page)
+        assert_no_serious_violations(page)
+        _snapshot(page, f"home-admin-all-parts-{size['width']}")

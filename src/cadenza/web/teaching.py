@@ -32,7 +32,6 @@ from cadenza.live.models import (
     LiveSession,
     LiveSessionHost,
     Poll,
-    PollStatus,
     QuestionStatus,
     RoomQuestion,
     SessionStatus,
@@ -141,10 +140,11 @@ def teaching_home(ctx: OrgContext, *, now: datetime) -> TeachingHome:
 
 
 def _with_preparation(sessions: QuerySet[LiveSession]) -> QuerySet[LiveSession]:
-    """Each session with ``prepared_polls`` (polls not opened yet) and ``visible`` (learners
-    see it: its unit, module and course are published)."""
+    """Each session with ``prepared_polls`` (its polls, whatever their state: one opened in
+    the lobby was prepared all the same) and ``visible`` (learners see it: its unit, module
+    and course are published)."""
     polls = (
-        Poll.objects.filter(session=OuterRef("pk"), status=PollStatus.PREPARED)
+        Poll.objects.filter(session=OuterRef("pk"))
         .order_by()
         .values("session")
         .annotate(n=Count("pk"))
