@@ -29,6 +29,13 @@ def _media_in_tmp(settings: Settings, tmp_path: Path) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _site_address_is_the_test_clients(settings: Settings) -> None:
+    """Links in e-mails start with the site's configured address (``cadenza.lib.site_address``);
+    in the suite that is the test client's host, so a test can follow a link it was sent."""
+    settings.CADENZA_SITE_URL = "http://testserver"
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Settings) -> None:
     """Real hashers are slow on purpose; tests create hundreds of accounts."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -54,3 +54,14 @@ def make_unit(module: Module, kind: UnitKind = UnitKind.READING, **fields: objec
 
 def enrol(course: Course, user: User) -> None:
     enrol_learner(course=course, user=user)
+
+
+def notification_footer(user: User, *, kind: str, label: str) -> str:
+    """The lines every notification e-mail ends with (``notifications/email.txt``)."""
+    from cadenza.notifications.unsubscribe_tokens import unsubscribe_path
+
+    return (
+        f'\n-- \nYou get these e-mails for "{label}".\n'
+        f"Stop them: http://testserver{unsubscribe_path(user_id=user.pk, kind=kind)}\n"
+        "Choose what you get: http://testserver/notifications/preferences/\n"
+    )

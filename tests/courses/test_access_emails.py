@@ -53,13 +53,11 @@ def send_both(
                 emails=[invited],
                 role=Role.LEARNER,
                 invited_by=people.admin,
-                site_url="http://testserver",
             )
             enrol_by_emails(
                 course=outline.course,
                 emails=[enrolled],
                 enrolled_by=people.instructor,
-                site_url="http://testserver",
             )
         assert [m.to for m in mailoutbox] == [[invited], [enrolled]]
         return [

@@ -14,6 +14,7 @@ from cadenza.live.schedule.actions.scheduling import cancel_session, move_occurr
 from cadenza.live.schedule.selectors import join_path
 from cadenza.live.tasks import send_live_session_reminders
 from cadenza.notifications.models import Notification, OutboxEmail
+from tests.factories import notification_footer
 from tests.live.fixtures_scheduling import START, School, build_school, fresh, schedule
 
 pytestmark = pytest.mark.django_db
@@ -58,10 +59,13 @@ def test_the_day_before_hosts_and_enrolled_learners_get_one_reminder_in_their_zo
         ),
     }
     email = OutboxEmail.objects.get(to="bob@example.org")
+    footer = notification_footer(
+        school.bob, kind="live.reminder", label="Reminders before your live sessions"
+    ).replace("http://testserver", "https://learn.example.org")
     assert (email.subject, email.body, email.org_id) == (
         title,
         "Hello Bob,\n\n“Sepsis simulation” (Sepsis basics) starts at 31 Mar 2026, 01:00 "
-        "(Asia/Tokyo).\n\nJoin: https://learn.example.org" + url + "\n",
+        "(Asia/Tokyo).\n\nJoin: https://learn.example.org" + url + "\n" + footer,
         school.org.pk,
     )
     assert OutboxEmail.objects.count() == 3
@@ -155,7 +159,9 @@ def test_starting_now_is_sent_once_and_not_to_the_host_who_opened_the_room(
     )
     assert OutboxEmail.objects.get(to="bob@example.org").body == (
         "Hello Bob,\n\n“Sepsis simulation” (Sepsis basics) has started.\n\n"
-        f"Join: http://localhost:8000{notice.url}\n"
+        f"Join: http://testserver{notice.url}\n"
+    ) + notification_footer(
+        school.bob, kind="live.starting", label="A live session you take part in has started"
     )
 
 

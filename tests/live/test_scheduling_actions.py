@@ -30,7 +30,7 @@ from cadenza.live.schedule.actions.scheduling import (
 )
 from cadenza.live.schedule.selectors import hosts_of, join_path
 from cadenza.notifications.models import Notification, OutboxEmail
-from tests.factories import make_user
+from tests.factories import make_user, notification_footer
 from tests.live.fixtures_scheduling import START, School, build_school, fresh, schedule
 
 pytestmark = pytest.mark.django_db
@@ -377,7 +377,10 @@ def test_cancelling_tells_the_enrolled_learners_and_other_hosts_once(school: Sch
     assert (email.subject, email.body) == (
         "Cancelled: Sepsis simulation",
         "Hello Ada,\n\n“Sepsis simulation” (Sepsis basics) on 30 Mar 2026, 11:00 "
-        "(America/Chicago) is cancelled.\n",
+        "(America/Chicago) is cancelled.\n"
+        + notification_footer(
+            school.ada, kind="live.cancelled", label="A live session you take part in is cancelled"
+        ),
     )
     assert OutboxEmail.objects.count() == 3
     cancel_session(session=session, by=school.instructor)

@@ -118,7 +118,6 @@ def test_invitation_link_lets_the_new_person_choose_a_password(
             emails=["new.nurse@example.org"],
             role=Role.LEARNER,
             invited_by=staff.admin,
-            site_url="http://testserver/",
         )
     match = re.search(r"http://testserver(/accounts/reset/\S+/)", str(mailoutbox[0].body))
     assert match is not None

@@ -24,7 +24,6 @@ def queue_access_email(
     *,
     user: User,
     new_account: bool,
-    site_url: str,
     subject: str,
     template: str,
     context: dict[str, Any],
@@ -34,14 +33,10 @@ def queue_access_email(
     """Queue (in the caller's transaction) the e-mail telling ``user`` about their access.
 
     ``template`` is rendered with ``context`` plus ``user``, ``new_account`` and ``link``
-    (choose a password when ``new_account``, else log in; both start with ``site_url``, the
-    request's scheme and host). ``dedupe_key`` makes a retry of the same action a no-op.
+    (choose a password when ``new_account``, else log in; both on the site's configured
+    address, ``cadenza.lib.site_address``). ``dedupe_key`` makes a retry of the same action a no-op.
     """
-    link = (
-        choose_password_link(user=user, site_url=site_url)
-        if new_account
-        else log_in_link(site_url=site_url)
-    )
+    link = choose_password_link(user=user) if new_account else log_in_link()
     body = render_to_string(
         template, {**context, "user": user, "new_account": new_account, "link": link}
     )

@@ -63,7 +63,6 @@ def sign_up(
     password: str,
     display_name: str = "",
     time_zone: str = "UTC",
-    site_url: str = "",
 ) -> User | None:
     """Someone signs up with ``email``; what they see next is the same whether or not the
     address has an account (accounts cannot be discovered through this page).
@@ -75,9 +74,9 @@ def sign_up(
     """
     email = normalise_email(email)
     existing = User.objects.filter(email=email).first()
-    context = {"email": email, "log_in": log_in_link(site_url=site_url)}
+    context = {"email": email, "log_in": log_in_link()}
     if existing is not None:
-        context["reset"] = site_link(reverse("password_reset"), site_url=site_url)
+        context["reset"] = site_link(reverse("password_reset"))
         queue_email(
             to=email,
             subject="Someone tried to sign up to Cadenza with your address",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
@@ -18,6 +19,7 @@ from cadenza.accounts.login_throttle import is_locked_out, lockout_error
 from cadenza.accounts.models import TokenScope, User
 from cadenza.accounts.outgoing_email import queue_email
 from cadenza.accounts.time_zones import is_time_zone, time_zone_choices
+from cadenza.lib.site_address import site_url
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -150,6 +152,9 @@ class OutboxPasswordResetForm(PasswordResetForm):
         to_email: str,
         html_email_template_name: str | None = None,
     ) -> None:
+        # Links on the site's configured address, like every e-mail's (not the request's host).
+        site = urlsplit(site_url())
+        context = {**context, "protocol": site.scheme, "domain": site.netloc}
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
         html_body = (

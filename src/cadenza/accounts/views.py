@@ -36,7 +36,6 @@ def signup(request: HttpRequest) -> HttpResponse:
                 password=data["password1"],
                 display_name=data["display_name"],
                 time_zone=data["time_zone"],
-                site_url=request.build_absolute_uri("/"),
             )
         except ValidationError as error:
             form.add_error(None, error)

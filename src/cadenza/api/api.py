@@ -22,6 +22,7 @@ from cadenza.api import (
     live_sessions,
     live_video,
     modules,
+    notifications,
     orgs,
     progress,
     questions,
@@ -111,5 +112,6 @@ for module in (
     live_attendance,
     live_video,
     tokens,
+    notifications,
 ):
     api.add_router("", module.router)

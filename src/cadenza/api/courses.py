@@ -319,7 +319,6 @@ def enrol_others(
             course=found,
             emails=payload.emails,
             enrolled_by=ctx.user,
-            site_url=request.build_absolute_uri("/"),
         )
     except ValidationError as error:
         raise ValidationError({"emails": error.messages}) from error

@@ -98,7 +98,6 @@ def invite(request: HttpRequest, org: str, payload: InviteIn) -> InvitationOut:
         emails=payload.emails,
         role=payload.role,
         invited_by=ctx.user,
-        site_url=request.build_absolute_uri("/"),
     )
     if result.invalid:
         raise ValidationError(

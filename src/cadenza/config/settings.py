@@ -203,8 +203,6 @@ CADENZA_MAX_RESOURCE_BYTES = int(
     os.environ.get("CADENZA_MAX_RESOURCE_BYTES", str(50 * 1024 * 1024))
 )
 
-# The site's address for links in e-mails sent by background tasks (reminders, feeds).
-CADENZA_SITE_URL = os.environ.get("CADENZA_SITE_URL", "")
 
 # Video providers: Jitsi's token audience (default: the organization's app id) and the
 # checksum BigBlueButton expects (sha1 by default; sha256/sha384/sha512 where configured).
@@ -317,6 +315,23 @@ SECURE_HSTS_SECONDS = int(
 )
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
+
+
+def _site_url() -> str:
+    """The site's address that every link in an e-mail starts with (``cadenza.lib.site_address``):
+    ``CADENZA_SITE_URL`` when set; else the first host name of ``ALLOWED_HOSTS`` that is not
+    this machine's own, on https when the site is; else the embedded default's address."""
+    configured = os.environ.get("CADENZA_SITE_URL", "").strip()
+    if configured:
+        return configured.rstrip("/")
+    local = {"127.0.0.1", "localhost", "[::1]", "*"}
+    named = [host for host in ALLOWED_HOSTS if host not in local and not host.startswith(".")]
+    if named:
+        return f"{'https' if SECURE_HTTPS else 'http'}://{named[0]}"
+    return "http://localhost:8000"
+
+
+CADENZA_SITE_URL = _site_url()
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # Decision 0010: scripts and styles only from our own files or inline with this response's

@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", web_views.health, name="health"),
     path("favicon.ico", favicon, name="favicon"),
     path("accounts/", include("cadenza.accounts.urls")),
+    path("notifications/", include("cadenza.notifications.urls")),
     path("", include("cadenza.live.urls.feeds")),
     path("", include("cadenza.web.urls")),
     path("o/<slug:org_slug>/", include("cadenza.learning.urls")),

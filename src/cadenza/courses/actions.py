@@ -299,16 +299,14 @@ class EnrolmentResult:
 
 
 @transaction.atomic
-def enrol_by_emails(
-    *, course: Course, emails: Iterable[str], enrolled_by: User, site_url: str = ""
-) -> EnrolmentResult:
+def enrol_by_emails(*, course: Course, emails: Iterable[str], enrolled_by: User) -> EnrolmentResult:
     """Enrol everyone on a pasted list of e-mail addresses, all or nothing.
 
     A member of the organization is enrolled as they are (whatever their role). Someone with
     an account but no place in the organization joins it as a learner; someone with no
     account gets one without a password. Everyone newly enrolled is e-mailed what fits
-    (``enrolment_emails``: a link to choose a password, or the log-in link; ``site_url`` is
-    where the links start). Any invalid address raises ``ValidationError`` naming each one,
+    (``enrolment_emails``: a link to choose a password, or the log-in link, on the site's
+    configured address). Any invalid address raises ``ValidationError`` naming each one,
     before anything is written.
     """
     addresses = _valid_addresses(emails)
@@ -336,7 +334,6 @@ def enrol_by_emails(
                 enrolment=enrolment,
                 enrolled_by=enrolled_by,
                 new_account=new_account,
-                site_url=site_url,
             )
     return EnrolmentResult(
         enrolled=tuple(enrolled),

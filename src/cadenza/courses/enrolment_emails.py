@@ -15,9 +15,7 @@ from cadenza.accounts.models import User
 from cadenza.courses.models import Enrolment
 
 
-def queue_enrolment_email(
-    *, enrolment: Enrolment, enrolled_by: User, new_account: bool, site_url: str
-) -> None:
+def queue_enrolment_email(*, enrolment: Enrolment, enrolled_by: User, new_account: bool) -> None:
     """Queue (in the caller's transaction) the e-mail for an enrolment that just became
     active; one per activation."""
     course = enrolment.course
@@ -25,7 +23,6 @@ def queue_enrolment_email(
     queue_access_email(
         user=enrolment.user,
         new_account=new_account,
-        site_url=site_url,
         subject=f"You are enrolled in {course.title} on Cadenza",
         template="courses/enrolment_email.txt",
         context={"course": course, "org": course.org, "enrolled_by": enrolled_by},

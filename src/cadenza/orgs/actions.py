@@ -92,14 +92,13 @@ def invite_people(
     emails: Iterable[str],
     role: Role,
     invited_by: User,
-    site_url: str = "",
 ) -> InvitationResult:
     """Add everyone in ``emails`` (lines as pasted; see ``parse_email_list``) with ``role``.
 
     All or nothing: one piece that is not an address and nothing is written. Everyone added
     is e-mailed (through the outbox) what fits: people without an account get one with no
-    usable password and a link to choose one; people with one, the log-in link. ``site_url``
-    is the scheme and host the links start with (the view passes the request's).
+    usable password and a link to choose one; people with one, the log-in link (both on the
+    site's configured address).
     """
     _require(org=org, user=invited_by, permission=Permission.MANAGE_PEOPLE)
     parsed = parse_email_list("\n".join(emails))
@@ -120,9 +119,7 @@ def invite_people(
         new_account = user is None
         if user is None:
             user = create_user(email=email, password=None, time_zone=org.time_zone)
-        _queue_invitation(
-            org=org, user=user, invited_by=invited_by, site_url=site_url, new_account=new_account
-        )
+        _queue_invitation(org=org, user=user, invited_by=invited_by, new_account=new_account)
         Removal.objects.filter(org=org, user=user).delete()
         Membership.objects.create(org=org, user=user, role=role)
         result.added.append(email)
@@ -130,12 +127,11 @@ def invite_people(
 
 
 def _queue_invitation(
-    *, org: Organization, user: User, invited_by: User, site_url: str, new_account: bool
+    *, org: Organization, user: User, invited_by: User, new_account: bool
 ) -> None:
     queue_access_email(
         user=user,
         new_account=new_account,
-        site_url=site_url,
         subject=f"You are invited to {org.name} on Cadenza",
         template="orgs/invitation_email.txt",
         context={"org": org, "invited_by": invited_by},

@@ -80,7 +80,6 @@ def org_people(request: HttpRequest, org_slug: str) -> HttpResponse:
         emails=form.cleaned_data["emails"],
         role=Role(form.cleaned_data["role"]),
         invited_by=ctx.user,
-        site_url=request.build_absolute_uri("/"),
     )
     if result.invalid:
         form.add_error("emails", f"These are not e-mail addresses: {', '.join(result.invalid)}.")

@@ -43,7 +43,6 @@ def course_enrol_emails(request: HttpRequest, org_slug: str, course_slug: str) -
                     course=course,
                     emails=form.cleaned_data["emails"],
                     enrolled_by=request.user,
-                    site_url=request.build_absolute_uri("/"),
                 )
             except ValidationError as error:
                 add_action_errors(form, error)

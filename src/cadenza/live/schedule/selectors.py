@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
@@ -27,6 +26,7 @@ from cadenza.courses.models import (
     open_to_learners,
 )
 from cadenza.courses.selectors import access_course, access_module, access_unit
+from cadenza.lib.site_address import absolute_url
 from cadenza.live.models import (
     CalendarFeed,
     LiveSession,
@@ -39,15 +39,6 @@ from cadenza.live.sessions.access import access_session
 from cadenza.orgs.models import Membership, Organization
 from cadenza.orgs.policy import Permission, roles_with
 from cadenza.orgs.selectors import OrgContext, scoped
-
-DEFAULT_SITE_URL = "http://localhost:8000"
-
-
-def public_site_url() -> str:
-    """The address links in e-mails and calendar feeds start with, when no request is at hand
-    (a background task): ``CADENZA_SITE_URL`` if the settings name one."""
-    configured: str = getattr(settings, "CADENZA_SITE_URL", "") or DEFAULT_SITE_URL
-    return configured.rstrip("/")
 
 
 def join_path(session: LiveSession) -> str:
@@ -68,9 +59,11 @@ def join_path(session: LiveSession) -> str:
 
 
 def join_url(session: LiveSession, *, site_url: str | None = None) -> str:
-    """``join_path`` as an absolute address (for e-mails and calendars)."""
-    base = site_url if site_url is not None else public_site_url()
-    return base.rstrip("/") + join_path(session)
+    """``join_path`` as an absolute address (for calendars; ``site_url``: the feed's own
+    address, else the site's configured one, ``cadenza.lib.site_address``)."""
+    if site_url is None:
+        return absolute_url(join_path(session))
+    return site_url.rstrip("/") + join_path(session)
 
 
 def default_provider(org: Organization) -> VideoProvider:

@@ -24,6 +24,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.html import urlize
 
 from cadenza.notifications.models import OutboxEmail
 from cadenza.orgs.models import Organization
@@ -53,11 +54,14 @@ def queue_email(
     dedupe_key: str,
     org: Organization | None = None,
     html_body: str = "",
+    headers: dict[str, str] | None = None,
 ) -> OutboxEmail:
     """Queue one e-mail; it is sent after the caller's transaction commits.
 
     Queuing a ``dedupe_key`` that is already in the outbox returns the existing row and
-    schedules nothing: a retried action never sends its message twice.
+    schedules nothing: a retried action never sends its message twice. ``html_body`` is the
+    HTML part; without one, the plain text is sent as HTML too (``html_part``), so every
+    e-mail has both. ``headers`` are sent with it on every attempt (``List-Unsubscribe``).
     """
     return _queue(
         to=to,
@@ -66,6 +70,7 @@ def queue_email(
         dedupe_key=dedupe_key,
         org_id=org.pk if org is not None else None,
         html_body=html_body,
+        headers=headers or {},
     )
 
 
@@ -88,11 +93,19 @@ def queue_email_by_org_id(
         dedupe_key=dedupe_key,
         org_id=org_id,
         html_body=html_body,
+        headers={},
     )
 
 
 def _queue(
-    *, to: str, subject: str, body: str, dedupe_key: str, org_id: int | None, html_body: str
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    dedupe_key: str,
+    org_id: int | None,
+    html_body: str,
+    headers: dict[str, str],
 ) -> OutboxEmail:
     existing = OutboxEmail.objects.filter(dedupe_key=dedupe_key).first()
     if existing is not None:
@@ -105,6 +118,7 @@ def _queue(
         dedupe_key=dedupe_key,
         org_id=org_id,
         message_id=new_message_id(),
+        headers=headers,
     )
     try:
         with transaction.atomic():
@@ -132,6 +146,20 @@ def _schedule_delivery(email_id: int) -> None:
         _deliver_soon(email_id)
 
 
+def html_part(text: str) -> str:
+    """The HTML part of a message written only as plain text: the same words, escaped,
+    paragraphs kept, addresses made links."""
+    paragraphs = []
+    for block in text.strip().split("\n\n"):
+        lines = [urlize(line, nofollow=True, autoescape=True) for line in block.split("\n")]
+        paragraphs.append("<p>" + "<br>\n".join(lines) + "</p>")
+    return (
+        '<!doctype html>\n<html><body style="font-family: sans-serif; line-height: 1.5">\n'
+        + "\n".join(paragraphs)
+        + "\n</body></html>\n"
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class DeliveryOutcome:
     """What one delivery run did, for logs and tests."""
@@ -156,10 +184,13 @@ def deliver_email(*, email_id: int) -> bool | None:
         body=email.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to],
-        headers={"Message-ID": email.message_id, "X-Cadenza-Message": email.dedupe_key},
+        headers={
+            **email.headers,
+            "Message-ID": email.message_id,
+            "X-Cadenza-Message": email.dedupe_key,
+        },
     )
-    if email.html_body:
-        message.attach_alternative(email.html_body, "text/html")
+    message.attach_alternative(email.html_body or html_part(email.body), "text/html")
     try:
         message.send(fail_silently=False)
     except Exception as error:
