@@ -25,6 +25,7 @@ from cadenza.live.models import LiveSession, Poll, RoomQuestion, SessionFormat
 from cadenza.live.room.actions.polls import create_poll
 from cadenza.live.room.actions.questions import ask_question
 from cadenza.live.schedule.actions.scheduling import schedule_live_session
+from cadenza.notifications.models import Notification
 from cadenza.orgs.models import Membership, Organization, Role
 from cadenza.orgs.selectors import OrgContext
 from tests.factories import make_course, make_module, make_org, make_unit, make_user
@@ -276,3 +277,84 @@ def test_learner_is_refused_every_staff_page_and_nothing_changes(
         checked += 1
     assert checked == len([r for r, n in organization_urls() if is_staff_page(r, n)])
     assert snapshot() == before
+
+
+# A person's own notification pages (/notifications/) and API (/api/v1/me/notifications...):
+# not under an organization, so each notice is checked by its person and organization.
+
+
+def notification_urls() -> list[tuple[str, str]]:
+    """(route, name) of every named URL under /notifications/ that names one notice."""
+    found: list[tuple[str, str]] = []
+
+    def walk(resolver: URLResolver, prefix: str) -> None:
+        for entry in resolver.url_patterns:
+            if isinstance(entry, URLResolver):
+                walk(entry, prefix + str(entry.pattern))
+            elif isinstance(entry, URLPattern) and entry.name:
+                found.append((prefix + str(entry.pattern), entry.name))
+
+    walk(get_resolver(), "")
+    return [(r, n) for r, n in found if r.startswith("notifications/") and "<int:" in r]
+
+
+NOTIFICATION_API = [
+    ("post", "/api/v1/me/notifications/{id}/read"),
+]
+
+
+def _notify(site: Site) -> int:
+    """A notice for the site's learner: its session's cancellation."""
+    from cadenza.live.schedule.actions.reminders import notify_session_cancelled
+
+    notify_session_cancelled(session=site.live_session, by=None)
+    return Notification.objects.get(user=site.learner).pk
+
+
+def _unread() -> list[int]:
+    return sorted(Notification.objects.filter(read_at__isnull=True).values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_another_persons_or_organizations_notice_answers_404_and_nothing_changes(
+    client: Client, two_sites: tuple[Site, Site], method: str
+) -> None:
+    alpha, beta = two_sites
+    beta_notice = _notify(beta)
+    _notify(alpha)
+    alpha_instructor_notice = Notification.objects.get(user=alpha.instructor).pk
+    before, unread = snapshot(), _unread()
+    urls = notification_urls()
+    assert {name for _r, name in urls} == {"notification_open", "notification_read"}
+    for person in (alpha.learner, alpha.admin):
+        client.force_login(person)
+        for other in (beta_notice, alpha_instructor_notice):
+            for route, name in urls:
+                response = getattr(client, method)(reverse(name, args=[other]))
+                assert response.status_code in (404, 405), (person.email, route, other)
+            for api_method, path in NOTIFICATION_API:
+                response = getattr(client, api_method)(path.format(id=other))
+                assert response.status_code == 404, (person.email, path, other)
+        # Reading everything of one's own leaves everyone else's unread.
+        client.post("/notifications/read-all/")
+        client.post("/api/v1/me/notifications/read-all")
+    assert snapshot() == before
+    assert beta_notice in _unread()
+    assert alpha_instructor_notice in _unread()
+    own = Notification.objects.filter(user__in=[alpha.learner, alpha.admin])
+    assert set(_unread()) == set(unread) - set(own.values_list("pk", flat=True))
+
+
+def test_a_persons_notice_lists_show_only_their_own(
+    client: Client, two_sites: tuple[Site, Site]
+) -> None:
+    alpha, beta = two_sites
+    _notify(alpha)
+    _notify(beta)
+    client.force_login(alpha.learner)
+    listing = client.get("/api/v1/me/notifications").json()
+    assert [item["org"] for item in listing["items"]] == [alpha.org.slug]
+    assert client.get("/api/v1/me/notifications/unread-count").json() == {"count": 1}
+    page = client.get("/notifications/").content.decode()
+    assert alpha.org.name in page
+    assert beta.org.name not in page

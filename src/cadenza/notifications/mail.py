@@ -1,5 +1,5 @@
 """A notification's e-mail: plain text and HTML, links on the site's configured address, and a
-one-click unsubscribe (RFC 8058: ``List-Unsubscribe`` with an https address and
+one-click unsubscribe (RFC 8058: ``List-Unsubscribe`` and, when the site is on https,
 ``List-Unsubscribe-Post: List-Unsubscribe=One-Click``; the address takes a POST without a
 log-in or a CSRF token, its signed token is the authority, ``unsubscribe_tokens``)."""
 
@@ -41,8 +41,14 @@ def notification_email(
         subject=notice.title,
         text=render_to_string("notifications/email.txt", context),
         html=render_to_string("notifications/email.html", context),
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
+        headers=unsubscribe_headers(unsubscribe),
     )
+
+
+def unsubscribe_headers(address: str) -> dict[str, str]:
+    """``List-Unsubscribe`` always; the one-click ``List-Unsubscribe-Post`` only with an https
+    address (RFC 8058 section 3.1: the one-click signal names an HTTPS URI)."""
+    headers = {"List-Unsubscribe": f"<{address}>"}
+    if address.startswith("https://"):
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return headers

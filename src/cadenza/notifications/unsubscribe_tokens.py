@@ -1,9 +1,9 @@
 """The one-click unsubscribe link's token: who and which kind, signed, no log-in needed.
 
 ``django.core.signing.Signer`` (HMAC-SHA256 with ``SECRET_KEY``) with a salt of its own (a
-token made for anything else never passes here); no timestamp and no expiry, as an unsubscribe link in an old e-mail must keep working (RFC 8058 asks
-that it work for a long time). A token altered by one character fails its signature and
-``read_token`` answers None: the view refuses it (400) and changes nothing.
+token made for anything else never passes here); no timestamp and no expiry, as an unsubscribe
+link in an old e-mail must keep working. A token altered by one character fails its signature
+and ``read_token`` answers None: the view refuses it (400) and changes nothing.
 """
 
 from __future__ import annotations
