@@ -1,6 +1,6 @@
 """The person's own socket: ``/ws/me/``, one per person per page, for everything addressed to
 the person rather than to a room: the notification bell now, the forum threads they have
-open later (decision 0015).
+open later (decision 0016).
 
 What it keeps of the transport's rules (DESIGN section 4, "Live rooms"):
 
@@ -17,8 +17,8 @@ What it keeps of the transport's rules (DESIGN section 4, "Live rooms"):
 - **Revocation.** Each process sweeps its personal sockets every ``LIVE_SWEEP_SECONDS``: one
   handed check for all of them (``PersonalAdmission.signed_in``: the session still exists,
   the account is active; ``cadenza.accounts.socket_sessions``); a socket whose session ended
-  (logged out, deactivated, session expired) is closed with 4403. ``close_personal_sockets``
-  closes a person's sockets at once.
+  (logged out, deactivated, session expired) is closed with 4403; a ``personal.revoked``
+  message to the person's group closes them at once.
 - **Heartbeat.** The sweep sends ``ping`` to each socket every 25 s (proxies drop idle
   connections); the page pings too and reconnects with backoff and jitter
   (``notifications/static/notifications/personal_socket.js``).

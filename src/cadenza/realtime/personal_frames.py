@@ -21,7 +21,3 @@ def send_to_person(user_id: int, frame: str) -> None:
     """Hand an encoded frame to each of the person's sockets (never raises)."""
     send_to_group(personal_group(user_id), {"type": FRAME, "text": frame})
 
-
-def close_personal_sockets(user_id: int) -> None:
-    """Close the person's sockets at once (their access ended: log-out everywhere, deactivation)."""
-    send_to_group(personal_group(user_id), {"type": REVOKED})
