@@ -20,4 +20,3 @@ def personal_group(user_id: int) -> str:
 def send_to_person(user_id: int, frame: str) -> None:
     """Hand an encoded frame to each of the person's sockets (never raises)."""
     send_to_group(personal_group(user_id), {"type": FRAME, "text": frame})
-
