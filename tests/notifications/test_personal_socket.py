@@ -178,3 +178,23 @@ async def test_a_deactivated_account_is_closed_at_the_next_sweep(
     await database_sync_to_async(deactivate)()
     assert await client.receive(within=3) == {"type": "websocket.close", "code": 4403}
     assert await personal_sockets().sweep() == 0
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_a_revoked_message_closes_the_persons_sockets_at_once(
+    team: Team, sockets: Sockets
+) -> None:
+    from channels.layers import get_channel_layer
+
+    from cadenza.realtime.personal_frames import REVOKED, personal_group
+
+    first, _ = await connected(sockets, team.ana)
+    second, _ = await connected(sockets, team.ana)
+    ben, _ = await connected(sockets, team.ben)
+    layer = get_channel_layer()
+    assert layer is not None
+    await layer.group_send(personal_group(team.ana.pk), {"type": REVOKED})
+    for client in (first, second):
+        assert await client.receive(within=1) == {"type": "websocket.close", "code": 4403}
+    assert await ben.nothing_more()
