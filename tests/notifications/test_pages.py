@@ -155,3 +155,19 @@ def test_pages_need_a_login(team: Team) -> None:
         response = Client().get(url)
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/")
+
+
+def test_the_centre_asks_five_queries_however_many_notices(team: Team) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(team.ana)
+    counts = []
+    for threads in (range(2), range(2, 40)):
+        for n in threads:
+            dispatch(reply(team, n, team.ana, thread=n))
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/notifications/").status_code == 200
+        counts.append(len(captured.captured_queries))
+    # The session, the person, the unread count, the page's count, the page's rows.
+    assert counts == [5, 5]
