@@ -13,6 +13,12 @@ pytestmark = pytest.mark.django_db
 
 BUILT = {
     "/me": {"get", "patch"},
+    "/me/notifications": {"get"},
+    "/me/notifications/unread-count": {"get"},
+    "/me/notifications/read-all": {"post"},
+    "/me/notifications/{notification}/read": {"post"},
+    "/me/notification-preferences": {"get"},
+    "/me/notification-preferences/{kind}": {"put"},
     "/tokens": {"get", "post"},
     "/tokens/password": {"post"},
     "/tokens/{token_id}": {"delete"},

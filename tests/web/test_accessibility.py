@@ -26,6 +26,7 @@ from cadenza.courses.forms import UNIT_FORMS
 from cadenza.courses.models import Enrolment, UnitKind
 from cadenza.learning.models import Question, QuestionKind
 from cadenza.live.models import LiveSession, Poll, RoomQuestion
+from cadenza.notifications.unsubscribe_tokens import make_token
 from cadenza.orgs.models import Membership
 from tests.web.conftest import DemoSite
 from tests.web.html_audit import audit
@@ -74,6 +75,9 @@ NOT_PAGES = {
     "live_question_answer",
     "live_poll_add",
     "live_poll_remove",
+    "notification_open",
+    "notification_read",
+    "notifications_read_all",
 }
 
 ANONYMOUS_PAGES = {
@@ -84,6 +88,7 @@ ANONYMOUS_PAGES = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    "notification_unsubscribe",
     "health",
     "favicon",
     "logout",
@@ -156,6 +161,10 @@ def viewers(route: str, name: str) -> list[str]:
 def url_variants(route: str, name: str, site: DemoSite) -> Iterator[str]:
     """Every URL of ``name`` worth auditing: each unit and question it can name, each kind."""
     params = re.findall(r"<(?:\w+:)?(\w+)>", route)
+    if name == "notification_unsubscribe":  # the page an e-mail's link opens: a real token
+        learner_id = site.people["learner"].pk
+        yield reverse(name, kwargs={"token": make_token(user_id=learner_id, kind="live.reminder")})
+        return
     if "poll_id" in params:  # each poll of the demo's sessions, under its own session
         for poll in Poll.objects.filter(session__course=site.course):
             kwargs = {"org_slug": site.org.slug, "session_id": poll.session_id, "poll_id": poll.pk}
@@ -180,6 +189,7 @@ def url_variants(route: str, name: str, site: DemoSite) -> Iterator[str]:
         "session_id": [session.pk for session in live_sessions(site, name)],
         "language": ["en"],  # the demo video's English captions
         "token_id": [1],  # only access_token_revoke, which answers GET with 405 before a lookup
+        "notification_id": [1],  # POST only: GET answers 405 before a lookup
     }
     unknown = [
         param for param in params if param not in fixed and param not in ("unit_id", "question_id")
