@@ -21,7 +21,8 @@ from cadenza.courses.actions import enrol_learner, publish_course, save_caption_
 from cadenza.courses.models import Course, Enrolment, Module, Unit, UnitKind
 from cadenza.learning.actions.knowledge_checks import add_question
 from cadenza.learning.models import Question, QuestionKind
-from cadenza.live.models import LiveSession, Poll, RoomQuestion, SessionFormat
+from cadenza.live.attendance.actions.captions import save_replay_captions
+from cadenza.live.models import LiveSession, Poll, ReplayCaptionTrack, RoomQuestion, SessionFormat
 from cadenza.live.room.actions.polls import create_poll
 from cadenza.live.room.actions.questions import ask_question
 from cadenza.live.schedule.actions.scheduling import schedule_live_session
@@ -43,6 +44,8 @@ STAFF_ONLY_NAMES = frozenset(
         "live_attendance_recount",
         "live_question_answer",
         "live_recording_edit",
+        "live_replay_caption_add",
+        "live_replay_caption_remove",
         "live_poll_add",
         "live_poll_edit",
         "live_poll_remove",
@@ -124,6 +127,13 @@ def build_site(slug: str) -> Site:
         file="WEBVTT\n\n00:01.000 --> 00:02.000\nHello\n",
     )
     live_session = scheduled.sessions[0]
+    save_replay_captions(
+        session=live_session,
+        by=instructor,
+        language=f"en-x-{slug}",
+        label="English",
+        file="WEBVTT\n\n00:01.000 --> 00:02.000\nHello\n",
+    )
     publish_course(course=course)
     enrolment, _ = enrol_learner(course=course, user=learner)
     membership = Membership.objects.get(org=org, user=learner)
@@ -210,6 +220,7 @@ def snapshot() -> dict[str, int]:
         for model in apps.get_models()
         if model._meta.app_label
         in {"accounts", "orgs", "activity", "notifications", "courses", "learning"}
+        or model is ReplayCaptionTrack
     }
 
 

@@ -62,6 +62,7 @@ def test_no_live_endpoint_answers_a_server_error_to_malformed_input() -> None:
         "person": str(classroom.ada.pk),
         "question": str(RoomQuestion.objects.get().pk),
         "breakout": "1",
+        "language": "en",
     }
     client = Client(raise_request_exception=True)
     client.force_login(classroom.admin)

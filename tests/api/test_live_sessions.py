@@ -308,4 +308,10 @@ def test_the_openapi_schema_lists_the_live_endpoints(school: School) -> None:
         "/orgs/{org}/live-sessions/{session}/video": {"get"},
         "/orgs/{org}/live-sessions/{session}/video/breakouts/{breakout}": {"get"},
         "/orgs/{org}/live-sessions/{session}/recording": {"put", "delete"},
+        "/orgs/{org}/live-sessions/{session}/recording/captions": {"get"},
+        "/orgs/{org}/live-sessions/{session}/recording/captions/{language}": {
+            "get",
+            "put",
+            "delete",
+        },
     }

@@ -67,6 +67,8 @@ BUILT = {
     "/orgs/{org}/live-sessions/{session}/video": {"get"},
     "/orgs/{org}/live-sessions/{session}/video/breakouts/{breakout}": {"get"},
     "/orgs/{org}/live-sessions/{session}/recording": {"put", "delete"},
+    "/orgs/{org}/live-sessions/{session}/recording/captions": {"get"},
+    "/orgs/{org}/live-sessions/{session}/recording/captions/{language}": {"get", "put", "delete"},
 }
 
 

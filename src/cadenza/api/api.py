@@ -18,6 +18,7 @@ from cadenza.api import (
     courses,
     knowledge_checks,
     live_attendance,
+    live_captions,
     live_room,
     live_sessions,
     live_video,
@@ -54,8 +55,9 @@ field's rule. A refused request has changed nothing.
 **Files** (video files, downloadable resources) are uploaded on the course builder's pages,
 not through the API; videos given by an https:// address can be made here. Caption files
 (WebVTT) are the exception: they are text, sent in the JSON body of
-`PUT .../captions/{language}`. Times are UTC (ISO 8601); show them in the person's own
-`time_zone` (see `GET /me`).
+`PUT .../captions/{language}` (a video unit's, and a live session's recording's at
+`.../live-sessions/{session}/recording/captions/{language}`). Times are UTC (ISO 8601); show
+them in the person's own `time_zone` (see `GET /me`).
 
 **Live sessions** are named by their id under `/orgs/{org}/live-sessions/{session}`. The
 room's real-time traffic is the websocket `/ws/live/{session}/`; the same room can be read
@@ -111,6 +113,7 @@ for module in (
     live_room,
     live_attendance,
     live_video,
+    live_captions,
     tokens,
     notifications,
 ):

@@ -17,7 +17,9 @@ from django.utils.text import slugify
 
 from cadenza.courses.models import MAX_CAPTION_BYTES, Unit, UnitKind
 from cadenza.courses.uploads import CheckedUpload, check_resource, check_video
+from cadenza.lib.errors import DomainError
 from cadenza.lib.language_tags import InvalidLanguageTag, canonical_language_tag
+from cadenza.lib.webvtt import InvalidWebVTT, WebVTTTooLarge
 
 
 class CourseForm(forms.Form):
@@ -245,9 +247,10 @@ class EnrolByEmailsForm(forms.Form):
 
 
 class CaptionTrackForm(forms.Form):
-    """A caption file for a video unit. The form reads the file (at most one byte over the
-    limit, so the action can say it is too large); ``save_caption_track`` checks its
-    content and refuses a malformed file with its line."""
+    """A caption file for a video (a unit's, or a live session's recording). The form reads
+    the file (at most one byte over the limit, so the action can say it is too large); the
+    action (``caption_actions.checked_captions``) checks its content and refuses a malformed
+    file with its line, which ``refuse`` puts on the field it concerns."""
 
     language = forms.CharField(
         max_length=35,
@@ -278,3 +281,12 @@ class CaptionTrackForm(forms.Form):
         upload.seek(0)
         content: bytes = upload.read(MAX_CAPTION_BYTES + 1)
         return content
+
+    def refuse(self, refused: DomainError) -> None:
+        """Show an action's refusal on the field it is about (the file's line, the tag)."""
+        if isinstance(refused, InvalidWebVTT | WebVTTTooLarge):
+            self.add_error("file", str(refused))
+        elif isinstance(refused, InvalidLanguageTag):
+            self.add_error("language", str(refused))
+        else:
+            self.add_error(None, str(refused))

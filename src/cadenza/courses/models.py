@@ -196,19 +196,20 @@ MAX_CAPTION_BYTES = 512 * 1024
 """The largest caption file taken: about ten hours of ordinary captions."""
 
 
-class CaptionTrack(models.Model):
-    """A video unit's captions in one language, with their transcript.
+class CaptionTrackFields(models.Model):
+    """What every caption track keeps, whatever video it belongs to: a video unit's
+    (``CaptionTrack``) or a live session's recording (``live.ReplayCaptionTrack``).
 
     ``vtt`` is the file as Cadenza wrote it back after checking and sanitizing the upload
     (``cadenza.lib.webvtt``), never the upload itself: that is what the player's track is
     served from (decision 0013). ``transcript`` is the cues' plain text, one line per cue,
-    for searching the unit's text; ``transcript_cues`` the same lines with their times, which
-    the unit page shows without parsing the file again. ``language`` is a BCP 47 tag in canonical
-    case; a unit has one track per language.
+    for searching the text; ``transcript_cues`` the same lines with their times, which the
+    page shows without parsing the file again. ``language`` is a BCP 47 tag in canonical
+    case; a video has one track per language. Written only by ``caption_actions.checked_captions``'s
+    callers, so every track is checked the same way.
     """
 
     org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="caption_tracks")
     language = models.CharField(max_length=35, help_text="A BCP 47 language tag, such as pt-BR.")
     label = models.CharField(max_length=80, help_text="The name people choose it by.")
     vtt = models.TextField(help_text="The sanitized WebVTT file served to the player.")
@@ -223,12 +224,21 @@ class CaptionTrack(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        abstract = True
         ordering = ["label", "language"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.language})"
+
+
+class CaptionTrack(CaptionTrackFields):
+    """A video unit's captions in one language, with their transcript (``CaptionTrackFields``)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="caption_tracks")
+
+    class Meta(CaptionTrackFields.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["unit", "language"], name="one_caption_track_per_language"
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.label} ({self.language})"

@@ -15,7 +15,15 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from cadenza.accounts.models import User
-from cadenza.courses.models import CaptionTrack, Course, Enrolment, EnrolmentStatus, Module, Unit
+from cadenza.courses.models import (
+    CaptionTrack,
+    CaptionTrackFields,
+    Course,
+    Enrolment,
+    EnrolmentStatus,
+    Module,
+    Unit,
+)
 from cadenza.lib.language_tags import InvalidLanguageTag, canonical_language_tag
 from cadenza.orgs.policy import Permission
 from cadenza.orgs.selectors import OrgContext, scoped
@@ -213,9 +221,10 @@ class TranscriptLine:
 
 @dataclass(frozen=True, slots=True)
 class Transcript:
-    """A caption track with the lines of its transcript (cues with no text left out)."""
+    """A caption track (a unit's or a recording's) with the lines of its transcript (cues
+    with no text left out)."""
 
-    track: CaptionTrack
+    track: CaptionTrackFields
     lines: list[TranscriptLine]
 
 
@@ -226,8 +235,8 @@ def transcripts(unit: Unit) -> list[Transcript]:
     return [transcript_of(track) for track in tracks.order_by("label", "id")]
 
 
-def transcript_of(track: CaptionTrack) -> Transcript:
-    """A track's transcript, from the lines stored with it (no query)."""
+def transcript_of(track: CaptionTrackFields) -> Transcript:
+    """A track's transcript, from the lines stored with it (no query); any caption track."""
     return Transcript(
         track=track,
         lines=[

@@ -29,8 +29,7 @@ from cadenza.courses.selectors import (
 )
 from cadenza.courses.views.common import org_context
 from cadenza.lib.errors import DomainError
-from cadenza.lib.language_tags import InvalidLanguageTag
-from cadenza.lib.webvtt import InvalidWebVTT, WebVTTTooLarge
+from cadenza.lib.webvtt_response import webvtt_response
 from cadenza.orgs.policy import Permission
 from cadenza.orgs.selectors import OrgContext
 
@@ -77,12 +76,8 @@ def caption_add(
                 label=form.cleaned_data["label"],
                 file=form.cleaned_data["file"],
             )
-        except (InvalidWebVTT, WebVTTTooLarge) as refused:
-            form.add_error("file", str(refused))
-        except InvalidLanguageTag as refused:
-            form.add_error("language", str(refused))
         except DomainError as refused:
-            form.add_error(None, str(refused))
+            form.refuse(refused)
         else:
             messages.success(
                 request,
@@ -128,7 +123,4 @@ def caption_file(
     ctx = org_context(request, org_slug)
     course = access_course(ctx, slug=course_slug)
     track = access_caption_track(ctx, course=course, unit_id=unit_id, language=language)
-    response = HttpResponse(track.vtt, content_type="text/vtt; charset=utf-8")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-cache"
-    return response
+    return webvtt_response(track.vtt)

@@ -1,4 +1,5 @@
-"""The transcript beside a video unit's player, as the unit page shows it.
+"""The transcript beside a video's player, as the unit page and a live session's replay show
+it (``learning/_video_transcript.html`` and ``learning/transcript.js``, for any caption track).
 
 Why the lines are written here, with the standard library's ``html.escape``: an hour's
 lecture has about 900 cues, and writing them through Django's escaping (a template loop, or
@@ -8,12 +9,13 @@ lazy-string wrappers around each escaped value.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
-from cadenza.courses.models import CaptionTrack, Unit
+from cadenza.courses.models import CaptionTrackFields, Unit
 from cadenza.courses.selectors import Transcript, transcripts
 
 _LINE = (
@@ -27,15 +29,20 @@ _LINE = (
 class TranscriptPanel:
     """One language's transcript: its track and its lines as HTML (empty if no cue has text)."""
 
-    track: CaptionTrack
+    track: CaptionTrackFields
     lines_html: SafeString
 
 
 def transcript_panels(unit: Unit) -> list[TranscriptPanel]:
     """The unit's transcripts, one per caption track, by label (one query)."""
+    return panels_of(transcripts(unit))
+
+
+def panels_of(found: Iterable[Transcript]) -> list[TranscriptPanel]:
+    """The panels of transcripts already read (any video's caption tracks; no query)."""
     return [
         TranscriptPanel(track=transcript.track, lines_html=_lines_html(transcript))
-        for transcript in transcripts(unit)
+        for transcript in found
     ]
 
 

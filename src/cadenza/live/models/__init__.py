@@ -10,7 +10,12 @@ receives exactly the events it missed (DESIGN section 4, "Live rooms").
 Split by concept: ``sessions``, ``room``, ``attendance``, ``calendar``.
 """
 
-from cadenza.live.models.attendance import Attendance, PresenceInterval, ReplayViewing
+from cadenza.live.models.attendance import (
+    Attendance,
+    PresenceInterval,
+    ReplayCaptionTrack,
+    ReplayViewing,
+)
 from cadenza.live.models.calendar import CalendarFeed
 from cadenza.live.models.room import (
     BreakoutAssignment,
@@ -58,6 +63,7 @@ __all__ = [
     "QuestionStatus",
     "QuestionVote",
     "RaisedHand",
+    "ReplayCaptionTrack",
     "ReplayViewing",
     "RoomEvent",
     "RoomQuestion",

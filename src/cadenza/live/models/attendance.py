@@ -1,10 +1,12 @@
-"""Who was there: each connection's presence, attendance per person, replay watching."""
+"""Who was there: each connection's presence, attendance per person, replay watching; and the
+recording's captions, which the replay shows."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 
+from cadenza.courses.models import CaptionTrackFields
 from cadenza.live.models.sessions import LiveSession
 from cadenza.orgs.models import Organization
 
@@ -91,3 +93,20 @@ class ReplayViewing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} watched {self.watched_seconds:.0f} s of {self.session_id}"
+
+
+class ReplayCaptionTrack(CaptionTrackFields):
+    """The captions of a session's recording in one language, with their transcript: the
+    same fields and checks as a video unit's (``courses.CaptionTrackFields``, decision 0013),
+    for the replay's player and its transcript panel."""
+
+    session = models.ForeignKey(
+        LiveSession, on_delete=models.CASCADE, related_name="caption_tracks"
+    )
+
+    class Meta(CaptionTrackFields.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "language"], name="one_replay_caption_track_per_language"
+            ),
+        ]

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from cadenza.live.attendance.views import attendance, replay
+from cadenza.live.attendance.views import attendance, captions, replay
 
 session = "live/<int:session_id>/"
 
@@ -13,6 +13,17 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(session + "replay/progress/", replay.replay_progress, name="live_replay_progress"),
     path(session + "recording/", replay.recording, name="live_recording"),
     path(session + "recording/edit/", replay.recording_edit, name="live_recording_edit"),
+    path(session + "captions/", captions.caption_add, name="live_replay_caption_add"),
+    path(
+        session + "captions/<str:language>/remove/",
+        captions.caption_remove,
+        name="live_replay_caption_remove",
+    ),
+    path(
+        session + "captions/<str:language>.vtt",
+        captions.caption_file,
+        name="live_replay_captions",
+    ),
     path(
         session + "questions/<int:question_id>/answer/",
         replay.answer_later,

@@ -9,7 +9,8 @@ what they could see in the room:
   dismissed questions only to hosts; open questions are listed for hosts to answer later;
 - polls that ran: counts per option for all; who voted what only for hosts, never for an
   anonymous poll;
-- attendance: hosts (and the organization's admins) only.
+- attendance: hosts (and the organization's admins) only;
+- the recording's captions and their transcripts: everyone who sees the recording.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from cadenza.accounts.models import User
+from cadenza.courses.selectors import transcript_of
+from cadenza.learning.views.transcript import TranscriptPanel, panels_of
+from cadenza.lib.language_tags import InvalidLanguageTag, canonical_language_tag
 from cadenza.live.attendance.selectors.attendance import (
     AttendanceRow,
     attendance_report,
@@ -38,6 +42,7 @@ from cadenza.live.models import (
     PollStatus,
     PollVote,
     QuestionStatus,
+    ReplayCaptionTrack,
     ReplayViewing,
     RoomQuestion,
 )
@@ -134,6 +139,7 @@ class ReplayPage:
     my_attendance: Attendance | None
     viewing: ReplayViewing | None
     unanswered: list[QuestionView] = field(default_factory=list)
+    transcripts: list[TranscriptPanel] = field(default_factory=list)
 
     @property
     def watched_percent(self) -> float:
@@ -291,7 +297,36 @@ def replay_page(
         ).first(),
         viewing=scoped(ReplayViewing.objects.filter(session=session, user=user), ctx.org).first(),
         unanswered=[q for q in questions if q.is_open] if host_view else [],
+        transcripts=panels_of(transcript_of(track) for track in replay_caption_tracks(session)),
     )
+
+
+def replay_caption_tracks(session: LiveSession) -> list[ReplayCaptionTrack]:
+    """The recording's caption tracks by label, without their files (one query): the
+    player's ``<track>`` elements, the transcript panel, the hosts' list and the API's."""
+    return list(
+        ReplayCaptionTrack.objects.filter(session=session)
+        .defer("vtt", "transcript")
+        .order_by("label", "id")
+    )
+
+
+def access_replay_caption_track(
+    ctx: OrgContext, *, session: LiveSession, language: str
+) -> ReplayCaptionTrack:
+    """One language's captions of ``session`` (already authorized with ``access_session``):
+    404 for a malformed tag, a language it has no captions in, or another organization's."""
+    try:
+        language = canonical_language_tag(language)
+    except InvalidLanguageTag as malformed:
+        raise Http404("No such captions.") from malformed
+    track = scoped(
+        ReplayCaptionTrack.objects.filter(session=session, language=language), ctx.org
+    ).first()
+    if track is None:
+        raise Http404("No such captions.")
+    track.session = session
+    return track
 
 
 def access_session_question(

@@ -22,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from cadenza.accounts.models import User
+from cadenza.courses.forms import CaptionTrackForm
 from cadenza.lib.errors import DomainError
 from cadenza.lib.ranged_file import ranged_file_response
 from cadenza.live.attendance.actions.replay import (
@@ -63,10 +64,10 @@ def replay(request: HttpRequest, org_slug: str, session_id: int) -> HttpResponse
     """The session's replay, as the viewer may see it."""
     ctx = _ctx(request, org_slug)
     session = access_session(ctx, session_id=session_id)
-    return _render(request, ctx, replay_page(ctx, session))
+    return render_replay(request, ctx, replay_page(ctx, session))
 
 
-def _render(
+def render_replay(
     request: HttpRequest,
     ctx: OrgContext,
     page: ReplayPage,
@@ -74,7 +75,9 @@ def _render(
     status: int = 200,
     answer_errors: dict[int, str] | None = None,
     recording_form: RecordingForm | None = None,
+    caption_form: CaptionTrackForm | None = None,
 ) -> HttpResponse:
+    """The replay page, with a refused form's errors (answer, recording or captions)."""
     return render(
         request,
         "live/replay.html",
@@ -87,6 +90,7 @@ def _render(
             else "",
             "answer_errors": answer_errors or {},
             "recording_form": recording_form,
+            "caption_form": caption_form,
         },
         status=status,
     )
@@ -205,7 +209,9 @@ def answer_later(
         answer_question_later(question=question, answer=request.POST.get("answer", ""), by=ctx.user)
     except DomainError as refused:
         page = replay_page(ctx, session)
-        return _render(request, ctx, page, status=400, answer_errors={question.pk: str(refused)})
+        return render_replay(
+            request, ctx, page, status=400, answer_errors={question.pk: str(refused)}
+        )
     messages.success(request, "The answer is saved on the replay.")
     return redirect("live_replay", org_slug=ctx.org.slug, session_id=session.pk)
 
@@ -252,4 +258,4 @@ def recording_edit(request: HttpRequest, org_slug: str, session_id: int) -> Http
                 messages.success(request, "The recording is attached to the replay.")
                 return redirect("live_replay", org_slug=ctx.org.slug, session_id=session.pk)
     page = replay_page(ctx, session)
-    return _render(request, ctx, page, status=400, recording_form=form)
+    return render_replay(request, ctx, page, status=400, recording_form=form)
