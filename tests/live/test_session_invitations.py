@@ -188,3 +188,79 @@ def test_another_organizations_session_is_still_404(school: School) -> None:
     assert client_for(school.carl).get(room_url(foreign)).status_code == 404
     assert client_for(school.ada).get(room_url(foreign, org="elsewhere")).status_code == 404
     assert client_for(school.stranger).get(room_url(foreign, org="elsewhere")).status_code == 200
+
+
+def edit_url(session: LiveSession) -> str:
+    return reverse("live_session_edit", kwargs={"org_slug": "harbour", "session_id": session.pk})
+
+
+def test_the_edit_page_of_a_draft_session_says_so_and_publishes_it_when_asked(
+    school: School,
+) -> None:
+    draft = make_course(school.org, title="Triage", slug="triage")
+    module = make_module(draft, "Week 1")
+    enrol(draft, school.ada)
+    session = schedule_live_session(
+        module=module,
+        title="Office hour",
+        agenda="",
+        starts_at=START,
+        ends_at=START + timedelta(hours=1),
+        hosts=[school.instructor],
+        format=SessionFormat.CLASS,
+        created_by=school.instructor,
+    ).sessions[0]
+    host = client_for(school.instructor)
+
+    form = host.get(edit_url(session)).content.decode()
+    drafts = "the course “Triage”, the module “Week 1” and the unit “Office hour”"
+    assert (
+        f"<strong>Learners won't see this session until {drafts} are published.</strong> "
+        f"It is a draft. Tick “Publish {drafts} now” below to publish them with the session."
+    ) in form
+    assert f"Publish {drafts} now" in form
+    assert "Learners won't see" not in host.get(edit_url(soon(school))).content.decode()
+
+    kept = host.post(edit_url(session), form_data(school, title="Office hour", date="2030-03-30"))
+    assert kept.status_code == 302
+    assert Course.objects.get(pk=draft.pk).published_at is None
+    assert client_for(school.ada).get(room_url(session)).status_code == 403
+
+    published = host.post(
+        edit_url(session),
+        form_data(school, title="Office hour", date="2030-03-30", publish_course="on"),
+        follow=True,
+    )
+
+    assert f"The session was saved; {drafts} are now published." in published.content.decode()
+    assert Course.objects.get(pk=draft.pk).published_at is not None
+    assert Module.objects.get(pk=module.pk).published_at is not None
+    assert Unit.objects.get(pk=session.unit_id).published_at is not None
+    assert client_for(school.ada).get(room_url(session)).status_code == 200
+
+
+def test_the_api_edit_publishes_a_draft_session_when_asked(school: School) -> None:
+    draft = make_course(school.org, title="Triage", slug="triage")
+    module = make_module(draft, "Week 1")
+    session = schedule_live_session(
+        module=module,
+        title="Office hour",
+        agenda="",
+        starts_at=START,
+        ends_at=START + timedelta(hours=1),
+        hosts=[school.instructor],
+        format=SessionFormat.CLASS,
+        created_by=school.instructor,
+    ).sessions[0]
+    path = f"/orgs/harbour/live-sessions/{session.pk}"
+
+    renamed = api_as(school.instructor).patch(path, {"title": "Office hours"})
+    assert renamed.status_code == 200
+    assert Course.objects.get(pk=draft.pk).published_at is None
+
+    published = api_as(school.instructor).patch(path, {"publish_course_and_module": True})
+
+    assert published.status_code == 200, published.content
+    assert Course.objects.get(pk=draft.pk).published_at is not None
+    assert Module.objects.get(pk=module.pk).published_at is not None
+    assert Unit.objects.get(pk=session.unit_id).published_at is not None

@@ -131,7 +131,8 @@ class SessionIn(SessionTimeIn):
 class SessionPatch(PatchBody):
     """Only the fields sent change (``capacity: null`` removes the limit). With
     ``whole_series`` the title, agenda, hosts and settings go to every scheduled occurrence;
-    a new time is this occurrence's only."""
+    a new time is this occurrence's only. ``publish_course_and_module`` publishes the
+    session's draft course, module and unit with it, as the edit page's offer does."""
 
     title: Name = unset(max_length=200)
     agenda: CleanText = unset()
@@ -144,6 +145,7 @@ class SessionPatch(PatchBody):
     lobby_minutes: Lobby = unset()
     private_chat: PrivateChat = unset()
     whole_series: bool = False
+    publish_course_and_module: bool = False
 
 
 def session_out(session: LiveSession, *, viewer_id: int) -> LiveSessionOut:
@@ -296,6 +298,7 @@ def edit(request: HttpRequest, org: str, session: int, payload: SessionPatch) ->
         by=ctx.user,
         hosts=form.ordered_hosts(hosts),
         whole_series=bool(form.cleaned_data.get("whole_series")),
+        publish_course_and_module=payload.publish_course_and_module,
         **form.options(),
     )
     return _one(found, ctx.user.pk)

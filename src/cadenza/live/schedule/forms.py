@@ -14,7 +14,7 @@ from typing import Any
 from django import forms
 
 from cadenza.accounts.models import User
-from cadenza.courses.models import Module
+from cadenza.courses.models import Course, Module, Unit
 from cadenza.live.models import LiveSession, PrivateChat, SessionFormat, VideoProvider
 from cadenza.live.schedule.selectors import host_candidates, hosts_of
 from cadenza.orgs.models import Organization
@@ -106,6 +106,10 @@ class SessionForm(SessionTimeForm):
     private_chat = forms.ChoiceField(
         choices=PrivateChat.choices, initial=PrivateChat.HOSTS, label="Private messages"
     )
+    publish_course = forms.BooleanField(required=False)
+    drafts = ""
+    """What keeps the session from learners, in words ("the course “Triage” and the module
+    “Week 1”"); empty when nothing does. The page says it and offers ``publish_course``."""
 
     field_order = [  # noqa: RUF012 - Django's own option, read once per form
         "title",
@@ -131,6 +135,26 @@ class SessionForm(SessionTimeForm):
         hosts = self.fields["hosts"]
         assert isinstance(hosts, HostChoiceField)
         hosts.queryset = host_candidates(org)
+
+    def offer_publishing(self, *, course: Course, module: Module, unit: Unit | None = None) -> None:
+        """Name the drafts that hide the session from learners (its course, its module, and
+        for an existing session its unit) and offer to publish them with it; without any,
+        the offer is not on the form."""
+        drafts = [
+            f"the course “{course.title}”" if course.published_at is None else "",
+            f"the module “{module.title}”" if module.published_at is None else "",
+            f"the unit “{unit.title}”" if unit is not None and unit.published_at is None else "",
+        ]
+        named = [name for name in drafts if name]
+        self.drafts = " and ".join([", ".join(named[:-1]), named[-1]] if len(named) > 2 else named)
+        if self.drafts:
+            self.fields["publish_course"].label = f"Publish {self.drafts} now"
+        else:
+            del self.fields["publish_course"]
+
+    def publishing_course(self) -> bool:
+        """Whether the drafts named in ``drafts`` are published with the session."""
+        return bool(self.cleaned_data.get("publish_course"))
 
     def ordered_hosts(self, current: list[User] | None = None) -> list[User]:
         """The chosen hosts in a stable order: the current ones as they were, then the person
@@ -174,30 +198,20 @@ class ScheduleForm(SessionForm):
         initial=True,
         label="Learners of the course see this session as soon as it is scheduled",
     )
-    publish_course = forms.BooleanField(required=False)
 
     def __init__(self, *args: Any, module: Module, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        drafts = [
-            f"the course “{module.course.title}”" if module.course.published_at is None else "",
-            f"the module “{module.title}”" if module.published_at is None else "",
-        ]
-        self.drafts = " and ".join(name for name in drafts if name)
-        if self.drafts:
-            self.fields["publish_course"].label = f"Publish {self.drafts} now"
-        else:
-            del self.fields["publish_course"]
+        self.offer_publishing(course=module.course, module=module)
 
     def publishing_session(self) -> bool:
         """Whether the session's unit is published with it."""
         return bool(self.cleaned_data.get("publish"))
 
-    def publishing_course(self) -> bool:
-        """Whether the draft course and module are published with it."""
-        return bool(self.cleaned_data.get("publish_course"))
-
 
 class EditSessionForm(SessionForm):
+    """Editing a session; while its course, module or unit is a draft the form says so and
+    offers to publish them, as the scheduling form does."""
+
     whole_series = forms.BooleanField(
         required=False,
         label="Apply the title, agenda, hosts and settings to every scheduled occurrence",
@@ -205,6 +219,7 @@ class EditSessionForm(SessionForm):
 
     def __init__(self, *args: Any, session: LiveSession, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.offer_publishing(course=session.course, module=session.unit.module, unit=session.unit)
         if session.series_id is None:
             del self.fields["whole_series"]
         if not self.is_bound:

@@ -194,10 +194,13 @@ def edit_live_session(
     lobby_minutes: int,
     private_chat: PrivateChat,
     whole_series: bool = False,
+    publish_course_and_module: bool = False,
 ) -> LiveSession:
     """Change a session. With ``whole_series`` the title, agenda, hosts and room settings go
     to every scheduled occurrence of its series too (the times stay theirs). A new time for
     an occurrence of a series marks it moved. A cancelled session cannot be changed.
+    ``publish_course_and_module`` publishes its draft course, module and unit, as scheduling
+    does (their other contents keep their own states).
 
     Each session whose calendar entry changes gets ``ical_sequence`` + 1, exactly once."""
     _require_author(session.org, by)
@@ -243,6 +246,10 @@ def edit_live_session(
     unit = current.unit
     if unit.title != title.strip() and (current.series_id is None or whole_series):
         edit_unit(unit=unit, title=title, body=unit.body, estimated_minutes=unit.estimated_minutes)
+    if publish_course_and_module:
+        set_course_published(course=unit.course, published=True)
+        set_module_published(module=unit.module, published=True)
+        set_unit_published(unit=unit, published=True)
     _copy(current, session)
     return session
 

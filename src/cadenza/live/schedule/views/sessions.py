@@ -120,12 +120,17 @@ def session_edit(request: HttpRequest, org_slug: str, session_id: int) -> HttpRe
                 by=ctx.user,
                 hosts=form.ordered_hosts(hosts_of(session)),
                 whole_series=bool(form.cleaned_data.get("whole_series")),
+                publish_course_and_module=form.publishing_course(),
                 **form.options(),
             )
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, "The session was saved.")
+            saved = "The session was saved."
+            if form.publishing_course():
+                verb = "are" if " and " in form.drafts else "is"
+                saved = f"The session was saved; {form.drafts} {verb} now published."
+            messages.success(request, saved)
             return _to_sessions(session)
     return render(
         request,
