@@ -313,7 +313,9 @@ def test_hosts_see_who_voted_what_except_in_an_anonymous_poll(classroom: Classro
     ]
 
 
-def test_the_replay_is_404_for_people_who_may_not_see_the_session(classroom: Classroom) -> None:
+def test_the_replay_is_403_for_a_learner_not_enrolled_and_404_for_other_organizations(
+    classroom: Classroom,
+) -> None:
     answers = [
         api_as(classroom.carl).get(replay_path(classroom)),
         api_as(classroom.stranger).get(replay_path(classroom, "elsewhere")),
@@ -322,7 +324,8 @@ def test_the_replay_is_404_for_people_who_may_not_see_the_session(classroom: Cla
         ),
     ]
 
-    assert [a.status_code for a in answers] == [404, 404, 404]
+    assert [a.status_code for a in answers] == [403, 404, 404]
+    assert answers[0].json()["reason"] == "not_enrolled"
 
 
 def test_a_host_answers_an_open_question_after_the_session(classroom: Classroom) -> None:

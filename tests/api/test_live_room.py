@@ -230,7 +230,7 @@ def test_a_locked_chat_refuses_learners(classroom: Classroom) -> None:
     assert ChatMessage.objects.count() == 0
 
 
-def test_people_who_may_not_see_the_session_get_404_and_nothing_is_stored(
+def test_people_who_may_not_see_the_session_are_refused_and_nothing_is_stored(
     classroom: Classroom,
 ) -> None:
     frame = chat("Hello", "x-1")
@@ -246,7 +246,9 @@ def test_people_who_may_not_see_the_session_get_404_and_nothing_is_stored(
         api_as(classroom.admin).get(room(classroom, session_id=foreign) + "/events"),
     ]
 
-    assert [a.status_code for a in answers] == [404] * 7
+    # A learner of the organization not enrolled: 403 with the reason; others: 404.
+    assert [a.status_code for a in answers] == [403, 403] + [404] * 5
+    assert [a.json()["reason"] for a in answers[:2]] == ["not_enrolled", "not_enrolled"]
     assert RoomEvent.objects.count() == 0
 
 

@@ -122,12 +122,15 @@ def test_a_limit_outside_1_to_100_is_refused(school: School) -> None:
     assert list(response.json()["errors"]) == ["limit"]
 
 
-def test_one_session_for_an_enrolled_learner_and_404_for_others(school: School) -> None:
+def test_one_session_for_an_enrolled_learner_403_for_others_and_404_elsewhere(
+    school: School,
+) -> None:
     session = schedule(school).sessions[0]
     path = f"{ORG}/live-sessions/{session.pk}"
 
     assert api_as(school.ada).get(path).json() == expected(session, school)
-    assert api_as(school.carl).get(path).status_code == 404
+    refused = api_as(school.carl).get(path)
+    assert (refused.status_code, refused.json()["reason"]) == (403, "not_enrolled")
     assert (
         api_as(school.stranger).get(f"/orgs/elsewhere/live-sessions/{session.pk}").status_code
         == 404

@@ -46,7 +46,10 @@ account or from an address: 429 for a while.
 
 **Organizations** are named by their slug in the path (`/orgs/{org}/...`); courses by their
 slug, everything else by its id. Another organization's object, a draft a learner may not
-see and a missing one all answer 404. A role that may not do something answers 403.
+see and a missing one all answer 404. A role that may not do something answers 403. A live
+session of your organization that you may not see yet answers 403 with the reason, as its
+join link does: `{"detail", "reason": "not_enrolled" | "not_open_yet", "may_self_enrol",
+"course"}` (enrol with `POST /orgs/{org}/courses/{course}/enrolment` when you may).
 
 **Errors** are JSON: `{"detail": "..."}` (400 a rule of the domain, 403, 404), and 422
 `{"detail": "...", "errors": {"field": ["..."]}}` for input that does not parse or breaks a

@@ -4,6 +4,8 @@
 | ---------------------------------------- | ------ | --------------------------------- |
 | ``Http404``                              | 404    | ``{"detail"}``                    |
 | ``PermissionDenied``                     | 403    | ``{"detail"}``                    |
+| ``SessionClosed`` (a live session of the | 403    | ``{"detail", "reason",            |
+| caller's organization not open to them)  |        | "may_self_enrol", "course"}``     |
 | ``DomainError`` (a rule of the domain)   | 400    | ``{"detail"}``: its message       |
 | a body that is not JSON, a broken        | 400    | ``{"detail"}``                    |
 | multipart body (ninja ``HttpError``)     |        |                                   |
@@ -34,6 +36,7 @@ from ninja.errors import ValidationError as SchemaError
 
 from cadenza.api.bodies import UNION_TAGS
 from cadenza.lib.errors import DomainError
+from cadenza.live.sessions.access import SessionClosed
 
 log = logging.getLogger("cadenza.api")
 
@@ -55,6 +58,17 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def forbidden(request: HttpRequest, exc: object) -> HttpResponse:
         detail = str(exc) or "Your role does not allow this."
         return api.create_response(request, {"detail": detail}, status=403)
+
+    def session_closed(request: HttpRequest, exc: object) -> HttpResponse:
+        assert isinstance(exc, SessionClosed)
+        closed = exc.closed
+        body = {
+            "detail": closed.detail,
+            "reason": closed.reason,
+            "may_self_enrol": closed.may_self_enrol,
+            "course": closed.session.course.slug,
+        }
+        return api.create_response(request, body, status=403)
 
     def invalid(request: HttpRequest, exc: object) -> HttpResponse:
         assert isinstance(exc, ValidationError)
@@ -100,6 +114,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(PermissionDenied, forbidden)
+    api.add_exception_handler(SessionClosed, session_closed)
     api.add_exception_handler(ValidationError, invalid)
     api.add_exception_handler(SchemaError, unparsable)
     api.add_exception_handler(DomainError, refused)

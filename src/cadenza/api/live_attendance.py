@@ -18,7 +18,8 @@ from django.urls import reverse
 from ninja import Field, Router, Schema
 
 from cadenza.api.bodies import Body, CleanLine, Prose
-from cadenza.api.common import ERRORS, PersonOut, cleaned, member_context, person_out
+from cadenza.api.common import PersonOut, cleaned, member_context, person_out
+from cadenza.api.live_access import SESSION_ERRORS, explains_closed_session
 from cadenza.lib.errors import DomainError
 from cadenza.live.attendance.actions.attendance import (
     MAX_NOTE_LENGTH,
@@ -175,7 +176,8 @@ def _row_out(row: AttendanceRow) -> AttendanceOut:
     )
 
 
-@router.get(SESSION + "/attendance", response={200: list[AttendanceOut], **ERRORS})
+@router.get(SESSION + "/attendance", response={200: list[AttendanceOut], **SESSION_ERRORS})
+@explains_closed_session
 def attendance(request: HttpRequest, org: str, session: int) -> list[AttendanceOut]:
     """Everyone who connected, has a stored row or is enrolled, by name (hosts, admins);
     ``role`` tells learners from hosts and staff."""
@@ -184,7 +186,8 @@ def attendance(request: HttpRequest, org: str, session: int) -> list[AttendanceO
     return [_row_out(row) for row in attendance_report(found)]
 
 
-@router.post(SESSION + "/attendance/recount", response={200: list[AttendanceOut], **ERRORS})
+@router.post(SESSION + "/attendance/recount", response={200: list[AttendanceOut], **SESSION_ERRORS})
+@explains_closed_session
 def recount(request: HttpRequest, org: str, session: int) -> list[AttendanceOut]:
     """Count and store everyone's attendance now; corrections are kept (hosts, admins)."""
     ctx = member_context(request, org)
@@ -193,7 +196,8 @@ def recount(request: HttpRequest, org: str, session: int) -> list[AttendanceOut]
     return [_row_out(row) for row in attendance_report(found)]
 
 
-@router.put(SESSION + "/attendance/{person}", response={200: AttendanceOut, **ERRORS})
+@router.put(SESSION + "/attendance/{person}", response={200: AttendanceOut, **SESSION_ERRORS})
+@explains_closed_session
 def correct(
     request: HttpRequest, org: str, session: int, person: int, payload: CorrectionIn
 ) -> AttendanceOut:
@@ -224,7 +228,8 @@ def correct(
     return next(_row_out(r) for r in attendance_report(found) if r.user.pk == person)
 
 
-@router.get(SESSION + "/replay", response={200: ReplayOut, **ERRORS})
+@router.get(SESSION + "/replay", response={200: ReplayOut, **SESSION_ERRORS})
+@explains_closed_session
 def replay(request: HttpRequest, org: str, session: int) -> ReplayOut:
     """The replay as I may see it (anyone who may see the session)."""
     ctx = member_context(request, org)
@@ -301,8 +306,10 @@ def replay(request: HttpRequest, org: str, session: int) -> ReplayOut:
 
 
 @router.post(
-    SESSION + "/replay/questions/{question}/answer", response={200: ReplayQuestionOut, **ERRORS}
+    SESSION + "/replay/questions/{question}/answer",
+    response={200: ReplayQuestionOut, **SESSION_ERRORS},
 )
+@explains_closed_session
 def answer_later(
     request: HttpRequest, org: str, session: int, question: int, payload: LaterAnswerIn
 ) -> ReplayQuestionOut:

@@ -20,7 +20,8 @@ from cadenza.api.captions import (
     CaptionTrackOut,
     TranscriptLineOut,
 )
-from cadenza.api.common import ERRORS, member_context
+from cadenza.api.common import member_context
+from cadenza.api.live_access import SESSION_ERRORS, explains_closed_session
 from cadenza.courses.selectors import transcript_of
 from cadenza.live.attendance.actions.captions import remove_replay_captions, save_replay_captions
 from cadenza.live.attendance.selectors.replay import (
@@ -47,7 +48,8 @@ def _out(org: str, track: ReplayCaptionTrack) -> CaptionTrackOut:
     )
 
 
-@router.get(CAPTIONS, response={200: list[CaptionTrackOut], **ERRORS})
+@router.get(CAPTIONS, response={200: list[CaptionTrackOut], **SESSION_ERRORS})
+@explains_closed_session
 def list_tracks(request: HttpRequest, org: str, session: int) -> list[CaptionTrackOut]:
     """The recording's caption tracks, by name (whoever may see the session)."""
     ctx = member_context(request, org)
@@ -55,7 +57,8 @@ def list_tracks(request: HttpRequest, org: str, session: int) -> list[CaptionTra
     return [_out(ctx.org.slug, track) for track in replay_caption_tracks(found)]
 
 
-@router.get(TRACK, response={200: CaptionTrackDetailOut, **ERRORS})
+@router.get(TRACK, response={200: CaptionTrackDetailOut, **SESSION_ERRORS})
+@explains_closed_session
 def read_track(
     request: HttpRequest, org: str, session: int, language: str
 ) -> CaptionTrackDetailOut:
@@ -73,7 +76,8 @@ def read_track(
     )
 
 
-@router.put(TRACK, response={200: CaptionTrackOut, **ERRORS})
+@router.put(TRACK, response={200: CaptionTrackOut, **SESSION_ERRORS})
+@explains_closed_session
 def put_track(
     request: HttpRequest, org: str, session: int, language: str, payload: CaptionTrackIn
 ) -> CaptionTrackOut:
@@ -88,7 +92,8 @@ def put_track(
     return _out(ctx.org.slug, track)
 
 
-@router.delete(TRACK, response={204: None, **ERRORS})
+@router.delete(TRACK, response={204: None, **SESSION_ERRORS})
+@explains_closed_session
 def delete_track(request: HttpRequest, org: str, session: int, language: str) -> Status[None]:
     """Remove one language's captions from the recording (hosts and admins)."""
     ctx = member_context(request, org)

@@ -23,7 +23,8 @@ from django.utils import timezone
 from ninja import BodyEx, P, QueryEx, Router, Schema, Status
 from pydantic import WithJsonSchema
 
-from cadenza.api.common import ERRORS, InvalidOut, member_context
+from cadenza.api.common import InvalidOut, member_context
+from cadenza.api.live_access import SESSION_ERRORS, explains_closed_session
 from cadenza.live.attendance.selectors.api_views import present_in_room
 from cadenza.live.room.commands import CommandError, RateLimited, perform
 from cadenza.live.room.events.commands import command_schema
@@ -86,7 +87,8 @@ def _room(request: HttpRequest, org: str, session: int) -> RoomAccess:
     return access_open_room(member_context(request, org), session_id=session, now=timezone.now())
 
 
-@router.get(ROOM + "/events", response={200: RoomEventsOut, **ERRORS})
+@router.get(ROOM + "/events", response={200: RoomEventsOut, **SESSION_ERRORS})
+@explains_closed_session
 def room_events(
     request: HttpRequest,
     org: str,
@@ -121,8 +123,9 @@ messages); documented as the union of the room's commands."""
 
 @router.post(
     ROOM + "/commands",
-    response={200: RoomWriteOut, 429: RateLimitedOut, **ERRORS},
+    response={200: RoomWriteOut, 429: RateLimitedOut, **SESSION_ERRORS},
 )
+@explains_closed_session
 def room_command(
     request: HttpRequest,
     response: HttpResponse,

@@ -20,6 +20,7 @@ from pydantic import AwareDatetime
 
 from cadenza.api.bodies import Body, CleanText, Name, PatchBody, unset
 from cadenza.api.common import ERRORS, PersonOut, cleaned, html, member_context, person_out
+from cadenza.api.live_access import SESSION_ERRORS, explains_closed_session
 from cadenza.courses.selectors import access_course
 from cadenza.lib.errors import DomainError
 from cadenza.live.attendance.selectors.api_views import course_sessions, load_hosts
@@ -228,7 +229,8 @@ def list_course_sessions(request: HttpRequest, org: str, course: str) -> list[Li
     return [session_out(s, viewer_id=ctx.user.pk) for s in sessions]
 
 
-@router.get(SESSION, response={200: LiveSessionOut, **ERRORS})
+@router.get(SESSION, response={200: LiveSessionOut, **SESSION_ERRORS})
+@explains_closed_session
 def get_session(request: HttpRequest, org: str, session: int) -> LiveSessionOut:
     """One session: staff any; a learner one of a published unit of a course they are
     enrolled in (404 otherwise)."""
@@ -269,7 +271,8 @@ def schedule(
     )
 
 
-@router.patch(SESSION, response={200: LiveSessionOut, **ERRORS})
+@router.patch(SESSION, response={200: LiveSessionOut, **SESSION_ERRORS})
+@explains_closed_session
 def edit(request: HttpRequest, org: str, session: int, payload: SessionPatch) -> LiveSessionOut:
     """Change a session (instructors, admins); a new time marks an occurrence moved. A
     cancelled session cannot be changed (422)."""
@@ -304,7 +307,8 @@ def edit(request: HttpRequest, org: str, session: int, payload: SessionPatch) ->
     return _one(found, ctx.user.pk)
 
 
-@router.post(SESSION + "/move", response={200: LiveSessionOut, **ERRORS})
+@router.post(SESSION + "/move", response={200: LiveSessionOut, **SESSION_ERRORS})
+@explains_closed_session
 def move(request: HttpRequest, org: str, session: int, payload: SessionTimeIn) -> LiveSessionOut:
     """Give one session (often one occurrence of a series) another time (instructors,
     admins); it is marked moved and participants' calendars follow."""
@@ -320,7 +324,8 @@ def move(request: HttpRequest, org: str, session: int, payload: SessionTimeIn) -
     return _one(found, ctx.user.pk)
 
 
-@router.post(SESSION + "/cancel", response={200: LiveSessionOut, **ERRORS})
+@router.post(SESSION + "/cancel", response={200: LiveSessionOut, **SESSION_ERRORS})
+@explains_closed_session
 def cancel(request: HttpRequest, org: str, session: int) -> LiveSessionOut:
     """Cancel one session (instructors, admins): everyone taking part is told once;
     cancelling again changes nothing."""

@@ -18,7 +18,8 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from cadenza.api.bodies import Body, HttpsAddress
-from cadenza.api.common import ERRORS, member_context
+from cadenza.api.common import member_context
+from cadenza.api.live_access import SESSION_ERRORS, explains_closed_session
 from cadenza.learning.actions.progress import MAX_REPORTED_SECONDS
 from cadenza.live.attendance.actions.replay import attach_recording, remove_recording
 from cadenza.live.models import LiveSession
@@ -55,7 +56,10 @@ def _page_url(request: HttpRequest, access: RoomAccess) -> str:
     return request.build_absolute_uri(reverse("live_room", args=[session.org.slug, session.pk]))
 
 
-@router.get(SESSION + "/video", response={200: dict[str, Any], 503: dict[str, str], **ERRORS})
+@router.get(
+    SESSION + "/video", response={200: dict[str, Any], 503: dict[str, str], **SESSION_ERRORS}
+)
+@explains_closed_session
 def main_video(request: HttpRequest, org: str, session: int) -> Status[dict[str, Any]]:
     """The main room's join details for me (``kind``: builtin, jitsi, bigbluebutton, none);
     admitted as the room admits (404 once removed, 403 for a learner before the lobby)."""
@@ -74,8 +78,9 @@ def main_video(request: HttpRequest, org: str, session: int) -> Status[dict[str,
 
 @router.get(
     SESSION + "/video/breakouts/{breakout}",
-    response={200: dict[str, Any], 503: dict[str, str], **ERRORS},
+    response={200: dict[str, Any], 503: dict[str, str], **SESSION_ERRORS},
 )
+@explains_closed_session
 def breakout_video(
     request: HttpRequest, org: str, session: int, breakout: int
 ) -> Status[dict[str, Any]]:
@@ -100,7 +105,8 @@ def _recording_out(session: LiveSession) -> RecordingOut:
     )
 
 
-@router.put(SESSION + "/recording", response={200: RecordingOut, **ERRORS})
+@router.put(SESSION + "/recording", response={200: RecordingOut, **SESSION_ERRORS})
+@explains_closed_session
 def attach(request: HttpRequest, org: str, session: int, payload: RecordingIn) -> RecordingOut:
     """Attach (or replace) the recording by its address, once the session is over (hosts and
     admins; 400 before the end or for a cancelled session, 422 for a bad address)."""
@@ -112,7 +118,8 @@ def attach(request: HttpRequest, org: str, session: int, payload: RecordingIn) -
     return _recording_out(updated)
 
 
-@router.delete(SESSION + "/recording", response={200: RecordingOut, **ERRORS})
+@router.delete(SESSION + "/recording", response={200: RecordingOut, **SESSION_ERRORS})
+@explains_closed_session
 def remove(request: HttpRequest, org: str, session: int) -> RecordingOut:
     """Remove the attached recording (hosts and admins; 400 when there is none)."""
     ctx = member_context(request, org)
