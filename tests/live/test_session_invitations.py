@@ -128,8 +128,32 @@ def test_a_learner_not_enrolled_is_told_so_and_offered_to_enrol(school: School) 
         html
     )
     assert reverse("course_enrol", args=["harbour", "sepsis"]) in html
-    client_for(school.carl).post(reverse("course_enrol", args=["harbour", "sepsis"]))
+    assert f'<input type="hidden" name="next" value="{room_url(session)}">' in html
+
+    enrolled = client_for(school.carl).post(
+        reverse("course_enrol", args=["harbour", "sepsis"]), {"next": room_url(session)}
+    )
+
+    assert (enrolled.status_code, enrolled["Location"]) == (302, room_url(session))
     assert client_for(school.carl).get(room_url(session)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "elsewhere", ["https://evil.example/", "//evil.example/x", "/\\evil.example", ""]
+)
+def test_enrolling_goes_only_to_a_path_of_this_site_else_to_the_course(
+    school: School, elsewhere: str
+) -> None:
+    Course.objects.filter(pk=school.course.pk).update(open_enrolment=True)
+
+    enrolled = client_for(school.carl).post(
+        reverse("course_enrol", args=["harbour", "sepsis"]), {"next": elsewhere}
+    )
+
+    assert (enrolled.status_code, enrolled["Location"]) == (
+        302,
+        reverse("course_outline", args=["harbour", "sepsis"]),
+    )
 
 
 def test_a_learner_of_a_course_closed_for_enrolment_is_told_to_ask(school: School) -> None:

@@ -47,6 +47,7 @@ from cadenza.learning.selectors.progress import (
 from cadenza.learning.views.transcript import transcript_panels
 from cadenza.lib.errors import DomainError
 from cadenza.lib.ranged_file import ranged_file_response
+from cadenza.lib.same_site_path import same_site_path
 from cadenza.orgs.selectors import OrgContext, access_org
 
 """No single report may claim more than a day (position, duration, played or active time)."""
@@ -74,11 +75,16 @@ def course_outline(request: HttpRequest, org_slug: str, course_slug: str) -> Htt
 @login_required
 @require_POST
 def self_enrol(request: HttpRequest, org_slug: str, course_slug: str) -> HttpResponse:
-    """Enrol myself in an open course (403 if the course or my role does not allow it)."""
+    """Enrol myself in an open course (403 if the course or my role does not allow it), then
+    go where I was going (``next``: a path on this site, such as the live session whose join
+    link offered the button), else to the course's outline."""
     ctx = _org(request, org_slug)
     course = access_course(ctx, slug=course_slug)
     self_enrol_action(ctx, course)
     messages.success(request, f"You are enrolled in {course.title}.")
+    destination = same_site_path(request.POST.get("next"))
+    if destination is not None:
+        return redirect(destination)
     return redirect("course_outline", org_slug=ctx.org.slug, course_slug=course.slug)
 
 
