@@ -8,7 +8,6 @@ learners in units learners can see (``records_progress``); staff previews write 
 
 from __future__ import annotations
 
-import json
 import mimetypes
 from pathlib import PurePath
 from typing import Any
@@ -47,6 +46,7 @@ from cadenza.learning.selectors.progress import (
 from cadenza.learning.views.transcript import transcript_panels
 from cadenza.lib.errors import DomainError
 from cadenza.lib.ranged_file import ranged_file_response
+from cadenza.lib.report_numbers import report_numbers
 from cadenza.lib.same_site_path import same_site_path
 from cadenza.orgs.selectors import OrgContext, access_org
 
@@ -142,39 +142,6 @@ def _bad_request(detail: str) -> JsonResponse:
     return JsonResponse({"detail": detail}, status=400)
 
 
-def _report_numbers(request: HttpRequest) -> dict[str, float | None] | str:
-    """The numbers of a progress report (form or JSON body), or a message saying what is
-    wrong: each must be a number and ``active_seconds`` is required (their ranges are the
-    action's rule: ``record_unit_activity`` refuses what no player could report)."""
-    source: dict[str, Any]
-    if request.content_type == "application/json":
-        try:
-            body = json.loads(request.body or b"{}")
-        except (ValueError, UnicodeDecodeError):
-            return "The body is not valid JSON."
-        if not isinstance(body, dict):
-            return "The body must be a JSON object."
-        source = body
-    else:
-        source = {name: request.POST.get(name) for name in _REPORT_FIELDS}
-    numbers: dict[str, float | None] = {}
-    for name in _REPORT_FIELDS:
-        raw = source.get(name)
-        if raw is None or raw == "":
-            numbers[name] = None
-            continue
-        if isinstance(raw, bool) or not isinstance(raw, int | float | str):
-            return f"{name} must be a number."
-        try:
-            value = float(raw)
-        except ValueError:
-            return f"{name} must be a number."
-        numbers[name] = value
-    if numbers["active_seconds"] is None:
-        return "active_seconds is required."
-    return numbers
-
-
 @login_required
 @require_POST
 def record_progress(
@@ -189,7 +156,7 @@ def record_progress(
     ctx = _org(request, org_slug)
     course = access_course(ctx, slug=course_slug)
     unit = access_unit(ctx, course=course, unit_id=unit_id)
-    numbers = _report_numbers(request)
+    numbers = report_numbers(request, _REPORT_FIELDS, required=("active_seconds",))
     if isinstance(numbers, str):
         return _bad_request(numbers)
     if not records_progress(ctx, course, unit):

@@ -9,9 +9,7 @@ course; the player is learning's ``unit_progress.js``, so the report has the sam
 
 from __future__ import annotations
 
-import json
 import mimetypes
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,6 +23,7 @@ from cadenza.accounts.models import User
 from cadenza.courses.forms import CaptionTrackForm
 from cadenza.lib.errors import DomainError
 from cadenza.lib.ranged_file import ranged_file_response
+from cadenza.lib.report_numbers import report_numbers
 from cadenza.live.attendance.actions.replay import (
     answer_question_later,
     attach_recording,
@@ -96,34 +95,6 @@ def render_replay(
     )
 
 
-def _report_numbers(request: HttpRequest) -> dict[str, float | None] | str:
-    """The numbers of a report (form or JSON body), or a message saying what is wrong."""
-    source: dict[str, Any]
-    if request.content_type == "application/json":
-        try:
-            body = json.loads(request.body or b"{}")
-        except (ValueError, UnicodeDecodeError):
-            return "The body is not valid JSON."
-        if not isinstance(body, dict):
-            return "The body must be a JSON object."
-        source = body
-    else:
-        source = {name: request.POST.get(name) for name in _REPORT_FIELDS}
-    numbers: dict[str, float | None] = {}
-    for name in _REPORT_FIELDS:
-        raw = source.get(name)
-        if raw is None or raw == "":
-            numbers[name] = None
-            continue
-        if isinstance(raw, bool) or not isinstance(raw, int | float | str):
-            return f"{name} must be a number."
-        try:
-            numbers[name] = float(raw)
-        except ValueError:
-            return f"{name} must be a number."
-    return numbers
-
-
 @login_required
 @require_POST
 def replay_progress(request: HttpRequest, org_slug: str, session_id: int) -> JsonResponse:
@@ -132,7 +103,7 @@ def replay_progress(request: HttpRequest, org_slug: str, session_id: int) -> Jso
     someone whose progress is not recorded (hosts, staff, people not enrolled)."""
     ctx = _ctx(request, org_slug)
     session = access_session(ctx, session_id=session_id)
-    numbers = _report_numbers(request)
+    numbers = report_numbers(request, _REPORT_FIELDS)
     if isinstance(numbers, str):
         return JsonResponse({"detail": numbers}, status=400)
     if not is_enrolled_learner(session, ctx.user):
