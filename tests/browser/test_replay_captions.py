@@ -56,6 +56,7 @@ def test_the_replay_shows_the_uploaded_captions_and_a_transcript_that_seeks(
     upload(page, "briefing.vtt", CAPTIONS)
     expect(page.get_by_text("The captions “English” (en) were saved: 3 cues.")).to_be_visible()
     expect(page.locator(".caption-tracks li")).to_contain_text("English (en) · 3 cues")
+    assert_no_serious_violations(page)  # the hosts' captions form and list too
 
     # The learner: the player has the track, and Chromium reads its cues.
     sign_in(page, live_server, ended.ada)
