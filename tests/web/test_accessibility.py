@@ -72,6 +72,9 @@ NOT_PAGES = {
     "live_replay_progress",
     "live_recording",
     "live_recording_edit",
+    "live_replay_captions",
+    "live_replay_caption_add",
+    "live_replay_caption_remove",
     "live_question_answer",
     "live_poll_add",
     "live_poll_remove",
@@ -354,6 +357,11 @@ def _form_posts(site: DemoSite) -> list[tuple[str, str, dict[str, str]]]:
         ("instructor", reverse("live_session_move", kwargs=session), {"starts_at": "soon"}),
         ("admin", reverse("live_video_settings", kwargs=org), {"default_provider": "zoom"}),
         ("instructor", reverse("live_recording_edit", kwargs=replay), {"url": "http://x.org"}),
+        (
+            "instructor",
+            reverse("live_replay_caption_add", kwargs=replay),
+            {"language": "en_GB", "label": ""},
+        ),
         *[
             (
                 "instructor",
