@@ -24,62 +24,123 @@ from cadenza.courses.models import (
     Module,
     Unit,
 )
+from cadenza.lib.compiled_query import CompiledQuery
 from cadenza.lib.language_tags import InvalidLanguageTag, canonical_language_tag
+from cadenza.orgs.models import Organization
 from cadenza.orgs.policy import Permission
 from cadenza.orgs.selectors import OrgContext, scoped
 
 
 def visible_courses(ctx: OrgContext) -> QuerySet[Course]:
     """Courses the person may see in the organization: staff see drafts, learners do not."""
-    courses = scoped(Course.objects.all(), ctx.org)
-    if ctx.may(Permission.VIEW_DRAFTS):
+    return _visible_courses(ctx.org, sees_drafts=ctx.may(Permission.VIEW_DRAFTS))
+
+
+def _visible_courses(org: Organization | int, *, sees_drafts: bool) -> QuerySet[Course]:
+    courses = scoped(Course.objects.all(), org)
+    if sees_drafts:
         return courses
     return courses.filter(published_at__isnull=False)
 
 
+# The course and unit of every course and unit page, compiled once per process
+# (cadenza.lib.compiled_query), one query shape for staff and one for learners. A slug is
+# unique in its organization and a unit is one id: no ORDER BY.
+_COURSE = {
+    sees_drafts: CompiledQuery(
+        Course,
+        lambda org_id, slug, sees_drafts=sees_drafts: (
+            _visible_courses(org_id, sees_drafts=sees_drafts).filter(slug=slug).order_by()[:1]
+        ),
+    )
+    for sees_drafts in (False, True)
+}
+
+
 def access_course(ctx: OrgContext, *, slug: str) -> Course:
     """One course of the organization that the person may see (not necessarily enrolled)."""
-    # A slug is unique in its organization: no ORDER BY (``first()`` would sort by title).
-    course = visible_courses(ctx).filter(slug=slug).order_by().first()
+    course = _COURSE[ctx.may(Permission.VIEW_DRAFTS)].first(org_id=ctx.org.pk, slug=slug)
     if course is None:
         raise Http404("No such course.")
     return course
 
 
+_ACTIVE_ENROLMENT = CompiledQuery(
+    Enrolment,
+    lambda course_id, user_id: Enrolment.objects.filter(
+        course_id=course_id, user_id=user_id, status=EnrolmentStatus.ACTIVE
+    ).order_by()[:1],  # one enrolment per course and person
+)
+
+
 def active_enrolment(ctx: OrgContext, course: Course) -> Enrolment | None:
     """The person's active enrolment in ``course``, if any."""
-    return (
-        Enrolment.objects.filter(course=course, user=ctx.user, status=EnrolmentStatus.ACTIVE)
-        .order_by()  # one enrolment per course and person
-        .first()
-    )
-
-
-def _active_enrolments(user: User) -> QuerySet[Enrolment]:
-    return Enrolment.objects.filter(user=user, status=EnrolmentStatus.ACTIVE)
+    return _ACTIVE_ENROLMENT.first(course_id=course.pk, user_id=ctx.user.pk)
 
 
 def visible_units(ctx: OrgContext, course: Course) -> QuerySet[Unit]:
     """The units of ``course`` the person may open, in outline order."""
-    units = Unit.objects.visible_to(sees_drafts=ctx.may(Permission.VIEW_DRAFTS))
-    return scoped(units.filter(course=course), ctx.org).order_by(
+    return visible_units_of(ctx.org.pk, course.pk, sees_drafts=ctx.may(Permission.VIEW_DRAFTS))
+
+
+def visible_units_of(org_id: int, course_id: int, *, sees_drafts: bool) -> QuerySet[Unit]:
+    """``visible_units`` by ids, for queries compiled once (cadenza.lib.compiled_query)."""
+    units = Unit.objects.visible_to(sees_drafts=sees_drafts)
+    return scoped(units.filter(course_id=course_id), org_id).order_by(
         "module__position", "module_id", "position", "id"
     )
+
+
+_UNIT_TITLES = {
+    sees_drafts: CompiledQuery(
+        Unit,
+        lambda org_id, course_id, sees_drafts=sees_drafts: visible_units_of(
+            org_id, course_id, sees_drafts=sees_drafts
+        ).only("id", "title"),
+    )
+    for sees_drafts in (False, True)
+}
+
+
+def visible_unit_titles(ctx: OrgContext, course: Course) -> list[tuple[int, str]]:
+    """``(id, title)`` of the units of ``course`` the person may open, in outline order: the
+    unit page's navigation, compiled once per process (cadenza.lib.compiled_query)."""
+    units = _UNIT_TITLES[ctx.may(Permission.VIEW_DRAFTS)].all(
+        org_id=ctx.org.pk, course_id=course.pk
+    )
+    return [(unit.pk, unit.title) for unit in units]
+
+
+def _openable_unit(org_id: int, course_id: int, unit_id: int, user_id: int = 0) -> QuerySet[Unit]:
+    """The unit ``unit_id`` with its module if the person may open it: staff (``user_id``
+    0) any unit of the course; a learner a published unit of a course they are actively
+    enrolled in (asked in the same query as the unit)."""
+    sees_drafts = not user_id
+    units: QuerySet[Unit] = scoped(
+        Unit.objects.visible_to(sees_drafts=sees_drafts).filter(course_id=course_id, pk=unit_id),
+        org_id,
+    )
+    if not sees_drafts:
+        enrolled = Enrolment.objects.filter(
+            user_id=user_id, status=EnrolmentStatus.ACTIVE, course=OuterRef("course")
+        )
+        units = units.filter(Exists(enrolled))
+    # One unit by its id: no ORDER BY (``first()`` would order by position, for nothing).
+    return units.select_related("module").order_by()[:1]
+
+
+_UNIT = CompiledQuery(Unit, _openable_unit)
 
 
 def access_unit(ctx: OrgContext, *, course: Course, unit_id: int) -> Unit:
     """One unit the person may open: staff any unit of the course; learners a published unit
     of a course they are actively enrolled in (asked in the same query as the unit)."""
-    sees_drafts = ctx.may(Permission.VIEW_DRAFTS)
-    units: QuerySet[Unit] = scoped(
-        Unit.objects.visible_to(sees_drafts=sees_drafts).filter(course=course, pk=unit_id),
-        ctx.org,
-    )
-    if not sees_drafts:
-        enrolled = _active_enrolments(ctx.user).filter(course=OuterRef("course"))
-        units = units.filter(Exists(enrolled))
-    # One unit by its id: no ORDER BY (``first()`` would order by position, for nothing).
-    unit = units.select_related("module").order_by().first()
+    if ctx.may(Permission.VIEW_DRAFTS):
+        unit = _UNIT.first(org_id=ctx.org.pk, course_id=course.pk, unit_id=unit_id)
+    else:
+        unit = _UNIT.first(
+            org_id=ctx.org.pk, course_id=course.pk, unit_id=unit_id, user_id=ctx.user.pk
+        )
     if unit is None:
         raise Http404("No such unit.")
     return unit

@@ -10,6 +10,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from cadenza.accounts.models import User
+from cadenza.lib.compiled_query import CompiledQuery
 from cadenza.orgs.models import Membership, Organization, Removal, Role
 from cadenza.orgs.policy import Permission, may
 
@@ -37,6 +38,15 @@ class OrgContext:
             raise PermissionDenied(f"Your role does not allow this ({permission.value}).")
 
 
+# On every page: compiled once per process (cadenza.lib.compiled_query).
+_MEMBERSHIP = CompiledQuery(
+    Membership,
+    lambda slug, user_id: (
+        Membership.objects.select_related("org").filter(org__slug=slug, user_id=user_id)
+    ).order_by()[:1],
+)
+
+
 def access_org(*, user: User, slug: str) -> OrgContext:
     """The organization ``slug`` as seen by ``user``; 404 unless they are a member.
 
@@ -48,16 +58,15 @@ def access_org(*, user: User, slug: str) -> OrgContext:
     # One membership per (organization, person): no ORDER BY. ``first()`` would order by the
     # model's default (the organization's name, the person's name), which joins the user
     # table on every request for nothing.
-    membership = (
-        Membership.objects.select_related("org").filter(org__slug=slug, user=user).order_by()
-    ).first()
+    membership = _MEMBERSHIP.first(slug=slug, user_id=user.pk)
     if membership is None:
         raise Http404("No such organization.")
     return OrgContext(org=membership.org, user=user, role=Role(membership.role))
 
 
-def scoped(queryset: QuerySet[M], org: Organization) -> QuerySet[M]:
-    """Restrict an organization-owned queryset to ``org``: the one helper every query uses."""
+def scoped(queryset: QuerySet[M], org: Organization | int) -> QuerySet[M]:
+    """Restrict an organization-owned queryset to ``org`` (or its id): the one helper every
+    query uses."""
     return queryset.filter(org=org)
 
 

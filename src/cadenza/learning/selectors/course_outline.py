@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
+
 from cadenza.courses.models import Course, Enrolment, Module, Unit, unit_open_to_learners
-from cadenza.courses.selectors import active_enrolment, visible_units
+from cadenza.courses.selectors import active_enrolment, visible_units_of
 from cadenza.learning.models import UnitProgress
 from cadenza.learning.selectors.progress_summary import (
     OUTLINE_FIELDS,
@@ -15,6 +17,7 @@ from cadenza.learning.selectors.progress_summary import (
     Visit,
     summarize,
 )
+from cadenza.lib.compiled_query import CompiledQuery
 from cadenza.orgs.policy import Permission
 from cadenza.orgs.selectors import OrgContext, scoped
 
@@ -55,20 +58,52 @@ class CourseOutline:
     has_started: bool
 
 
+def _modules(org_id: int, course_id: int, *, sees_drafts: bool) -> QuerySet[Module]:
+    modules = scoped(Module.objects.filter(course_id=course_id), org_id)
+    return modules if sees_drafts else modules.filter(published_at__isnull=False)
+
+
+# The outline's three reads, compiled once per process (cadenza.lib.compiled_query): one
+# shape for staff and one for learners.
+_MODULES = {
+    sees_drafts: CompiledQuery(
+        Module,
+        lambda org_id, course_id, sees_drafts=sees_drafts: _modules(
+            org_id, course_id, sees_drafts=sees_drafts
+        ),
+    )
+    for sees_drafts in (False, True)
+}
+_UNITS = {
+    sees_drafts: CompiledQuery(
+        Unit,
+        lambda org_id, course_id, sees_drafts=sees_drafts: visible_units_of(
+            org_id, course_id, sees_drafts=sees_drafts
+        ).only(*OUTLINE_FIELDS),
+    )
+    for sees_drafts in (False, True)
+}
+_PROGRESS = CompiledQuery(
+    UnitProgress,
+    lambda org_id, course_id, user_id: (
+        scoped(UnitProgress.objects.all(), org_id)
+        .filter(user_id=user_id, course_id=course_id)
+        .only("unit_id", "status", "last_visited_at", "time_spent_seconds", "best_score_percent")
+    ),
+)
+
+
 def course_outline(ctx: OrgContext, course: Course) -> CourseOutline:
     """The outline of ``course`` (already authorized with ``access_course``). Four queries."""
     enrolment = active_enrolment(ctx, course)
-    modules = scoped(Module.objects.filter(course=course), ctx.org)
-    if not ctx.may(Permission.VIEW_DRAFTS):
-        modules = modules.filter(published_at__isnull=False)
-    outlines = {module.pk: ModuleOutline(module=module, units=[]) for module in modules}
-    units = list(visible_units(ctx, course).only(*OUTLINE_FIELDS))
-    rows = {
-        row.unit_id: row
-        for row in scoped(UnitProgress.objects.all(), ctx.org)
-        .filter(user=ctx.user, course=course)
-        .only("unit_id", "status", "last_visited_at", "time_spent_seconds", "best_score_percent")
+    sees_drafts = ctx.may(Permission.VIEW_DRAFTS)
+    ids = {"org_id": ctx.org.pk, "course_id": course.pk}
+    outlines = {
+        module.pk: ModuleOutline(module=module, units=[])
+        for module in _MODULES[sees_drafts].all(**ids)
     }
+    units = _UNITS[sees_drafts].all(**ids)
+    rows = {row.unit_id: row for row in _PROGRESS.all(**ids, user_id=ctx.user.pk)}
     countable: list[Unit] = []
     for unit in units:
         outline = outlines.get(unit.module_id)

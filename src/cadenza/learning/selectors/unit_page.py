@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cadenza.courses.models import Course, Unit, unit_open_to_learners
-from cadenza.courses.selectors import active_enrolment, visible_units
+from cadenza.courses.selectors import active_enrolment, visible_unit_titles
 from cadenza.learning.models import UnitProgress
 from cadenza.orgs.policy import Permission
 from cadenza.orgs.selectors import OrgContext, scoped
@@ -32,8 +32,7 @@ class UnitNavigation:
 def unit_navigation(ctx: OrgContext, course: Course, unit: Unit) -> UnitNavigation:
     """Navigation around ``unit`` (already authorized with ``access_unit``). One query."""
     links = [
-        UnitLink(id=unit_id, title=title)
-        for unit_id, title in visible_units(ctx, course).values_list("id", "title")
+        UnitLink(id=unit_id, title=title) for unit_id, title in visible_unit_titles(ctx, course)
     ]
     index = next((i for i, link in enumerate(links) if link.id == unit.pk), None)
     if index is None:
