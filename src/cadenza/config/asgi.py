@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 
-from django.core.asgi import get_asgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cadenza.config.settings")
-django_asgi_app = get_asgi_application()
+
+from cadenza.config.page_handler import page_application
+
+# Django's ASGIHandler with the middleware and view run in one thread hop (page_handler).
+django_asgi_app = page_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402 - needs Django set up
 from django.conf import settings  # noqa: E402
