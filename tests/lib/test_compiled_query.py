@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -114,3 +115,18 @@ def test_a_value_the_builder_transforms_is_not_compiled_and_the_orm_runs_instead
     with django_assert_num_queries(1):
         assert lowered.first(org_id=org.pk, slug="SEPSIS") == course
     assert lowered.first(org_id=org.pk, slug="OTHER") is None
+
+
+@pytest.mark.django_db
+def test_a_datetime_is_adapted_as_the_orm_adapts_it() -> None:
+    org = make_org()
+    course = make_course(org)
+    publish_course(course=course)
+    published_at = Course.objects.get(pk=course.pk).published_at
+    assert published_at is not None
+    published_before = CompiledQuery(
+        Course, lambda org_id, now: Course.objects.filter(org_id=org_id, published_at__lt=now)
+    )
+
+    assert published_before.all(org_id=org.pk, now=published_at + timedelta(seconds=1)) == [course]
+    assert published_before.all(org_id=org.pk, now=published_at) == []

@@ -11,10 +11,11 @@ call's values and makes the instances as Django's ``ModelIterable`` does (the ba
 the fields' converters, ``Model.from_db``, ``select_related`` populators, annotations).
 
 The contract: ``build`` must make the same SQL shape for any values of its parameters (no
-``None``, no lists: an ``IN`` list or ``IS NULL`` changes the SQL); parameters are ``int``
-or ``str``. The samples are numbers and mixed-case strings no real value has; a query whose
-compiled parameters do not hold every sample exactly once (a builder that transforms or
-repeats a value) falls back to running the ORM each time (still correct). Queries run
+``None``, no lists: an ``IN`` list or ``IS NULL`` changes the SQL); parameters are ``int``,
+``str`` or an aware ``datetime`` compared with a ``DateTimeField`` (adapted for the database
+as the ORM adapts it). The samples are numbers, dates and mixed-case strings no real value
+has; a query whose compiled parameters do not hold every sample exactly once (a builder that
+transforms or repeats a value) falls back to running the ORM each time (still correct). Queries run
 through Django's cursor, so they are counted by ``assertNumQueries`` and logged as any other.
 """
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 import itertools
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import EmptyResultSet
@@ -55,11 +57,15 @@ class _Compiled:
         compiler = queryset.query.get_compiler(using=alias)
         self.sql, params = compiler.as_sql()
         self.params = list(params)
-        by_value = {value: name for name, value in samples.items()}
+        adapt = connections[alias].ops.adapt_datetimefield_value
+        by_value = {
+            adapt(value) if isinstance(value, datetime) else value: name
+            for name, value in samples.items()
+        }
         self.positions: list[tuple[int, str]] = [
             (index, by_value[value])
             for index, value in enumerate(self.params)
-            if isinstance(value, int | str) and value in by_value
+            if isinstance(value, int | str | datetime) and value in by_value
         ]
         select, klass_info = compiler.select, compiler.klass_info
         self.model: type[Model] = klass_info["model"]
@@ -84,7 +90,7 @@ class CompiledQuery(Generic[M]):
         self._compiled: dict[tuple[str, tuple[tuple[str, type], ...]], _Compiled | None] = {}
         self._lock = threading.Lock()
 
-    def all(self, **values: int | str) -> list[M]:
+    def all(self, **values: int | str | datetime) -> list[M]:
         """The rows of ``build(**values)``, as ``list(build(**values))`` would give them."""
         alias = router.db_for_read(self._model)
         key = (alias, tuple(sorted((name, type(value)) for name, value in values.items())))
@@ -96,7 +102,7 @@ class CompiledQuery(Generic[M]):
             return list(self._build(**values))
         return _run(compiled, alias, values)
 
-    def first(self, **values: int | str) -> M | None:
+    def first(self, **values: int | str | datetime) -> M | None:
         """The first row (``build`` sets the order and ``[:1]``), or None."""
         rows = self.all(**values)
         return rows[0] if rows else None
@@ -105,16 +111,19 @@ class CompiledQuery(Generic[M]):
         self,
         alias: str,
         key: tuple[str, tuple[tuple[str, type], ...]],
-        values: dict[str, int | str],
+        values: dict[str, int | str | datetime],
     ) -> _Compiled | None:
         samples: dict[str, object] = {}
         for name, value in values.items():
             number = next(_samples)
-            samples[name] = (
-                _SAMPLE_INT_BASE + number
-                if isinstance(value, int)
-                else f"\x1fCompiledQuery-Sample-{number}\x1f"
-            )
+            if isinstance(value, datetime):
+                samples[name] = datetime(2999, 1, 1, tzinfo=UTC).replace(
+                    microsecond=number % 1_000_000
+                )
+            elif isinstance(value, int):
+                samples[name] = _SAMPLE_INT_BASE + number
+            else:
+                samples[name] = f"\x1fCompiledQuery-Sample-{number}\x1f"
         compiled: _Compiled | None
         try:
             queryset = self._build(**samples)
@@ -134,11 +143,16 @@ class CompiledQuery(Generic[M]):
         return compiled
 
 
-def _run(compiled: _Compiled, alias: str, values: dict[str, int | str]) -> list[Any]:
+def _run(compiled: _Compiled, alias: str, values: dict[str, int | str | datetime]) -> list[Any]:
+    connection = connections[alias]
     params = list(compiled.params)
     for index, name in compiled.positions:
-        params[index] = values[name]
-    connection = connections[alias]
+        value = values[name]
+        params[index] = (
+            connection.ops.adapt_datetimefield_value(value)
+            if isinstance(value, datetime)
+            else value
+        )
     with connection.cursor() as cursor:
         cursor.execute(compiled.sql, params)
         rows = cursor.fetchall()
