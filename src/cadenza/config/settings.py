@@ -106,7 +106,8 @@ def _database() -> dict[str, Any]:
     if not url:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         return {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend with connections reused in the process (decision 0016).
+            "ENGINE": "cadenza.lib.sqlite_pool",
             "NAME": str(DATA_DIR / "cadenza.sqlite3"),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",

@@ -1,0 +1,1 @@
+"""SQLite, the embedded default's database, with connections reused within the process (base)."""
