@@ -3,16 +3,39 @@
 from __future__ import annotations
 
 import zoneinfo
+from typing import Any, ClassVar
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+
+from cadenza.lib.compiled_query import CompiledQuery
 
 
 def validate_time_zone(value: str) -> None:
     """Only real IANA zone names are stored, so every page can show times in them."""
     if value not in zoneinfo.available_timezones():
         raise ValidationError(f"{value!r} is not a known time zone (for example Europe/Paris).")
+
+
+class AccountManager(UserManager["User"]):
+    """Django's ``UserManager``; ``get(pk=...)`` runs a query compiled once per process.
+
+    Every signed-in page reads its person this way (Django's ``ModelBackend.get_user``), so
+    the same ``SELECT ... WHERE id = %s`` is not built and compiled on every request
+    (cadenza.lib.compiled_query, decision 0016). Same row, same ``DoesNotExist``; any other
+    ``get`` is Django's.
+    """
+
+    def get(self, *args: Any, **kwargs: Any) -> User:
+        if args or kwargs.keys() != {"pk"} or type(kwargs["pk"]) is not int:
+            return super().get(*args, **kwargs)
+        user = _USER_BY_ID.first(pk=kwargs["pk"])
+        if user is None:
+            raise self.model.DoesNotExist(
+                f"{self.model._meta.object_name} matching query does not exist."
+            )
+        return user
 
 
 class User(AbstractUser):
@@ -27,6 +50,8 @@ class User(AbstractUser):
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     locale = models.CharField(max_length=16, default="en")
 
+    objects: ClassVar[AccountManager] = AccountManager()
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["username"]
 
@@ -40,6 +65,9 @@ class User(AbstractUser):
     def name(self) -> str:
         """The name shown to others: the display name, else the e-mail's local part."""
         return self.display_name or self.email.split("@", 1)[0]
+
+
+_USER_BY_ID = CompiledQuery(User, lambda pk: User._base_manager.filter(pk=pk).order_by()[:1])
 
 
 class TokenScope(models.TextChoices):
