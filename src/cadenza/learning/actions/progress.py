@@ -22,6 +22,7 @@ from cadenza.activity.actions import LearningObject, record
 from cadenza.activity.verbs import Verb
 from cadenza.courses.models import Unit, UnitKind
 from cadenza.learning.models import ProgressStatus, UnitProgress
+from cadenza.lib.compiled_query import CompiledQuery
 from cadenza.lib.errors import DomainError
 
 MAX_ACTIVE_SECONDS_PER_REPORT = 60.0
@@ -74,6 +75,14 @@ def _locked_progress(*, user: User, unit: Unit, now: datetime) -> UnitProgress:
     return progress
 
 
+_LOCKED_ROW = CompiledQuery(
+    UnitProgress,
+    lambda user_id, unit_id: UnitProgress.objects.select_for_update().filter(
+        user_id=user_id, unit_id=unit_id
+    )[:1],
+)
+
+
 @transaction.atomic
 def visit_unit(*, user: User, unit: Unit, now: datetime | None = None) -> UnitProgress:
     """The learner opened ``unit``: start their progress on the first visit, note the visit.
@@ -82,7 +91,11 @@ def visit_unit(*, user: User, unit: Unit, now: datetime | None = None) -> UnitPr
     (which "continue where you left off" reads).
     """
     now = now or timezone.now()
-    progress = _locked_progress(user=user, unit=unit, now=now)
+    # Every unit page comes here: the row of a unit visited before is read with a query
+    # compiled once per process (the same SELECT ... FOR UPDATE); the first visit creates it.
+    progress = _LOCKED_ROW.first(user_id=user.pk, unit_id=unit.pk) or _locked_progress(
+        user=user, unit=unit, now=now
+    )
     if progress.last_visited_at < now:
         progress.last_visited_at = now
         progress.save(update_fields=["last_visited_at"])

@@ -13,6 +13,7 @@ from django.http import Http404
 
 from cadenza.courses.models import Enrolment, EnrolmentStatus, Unit, UnitKind
 from cadenza.learning.models import Answer, Attempt, Choice, Question, QuestionKind
+from cadenza.lib.compiled_query import CompiledQuery
 from cadenza.orgs.policy import Permission
 from cadenza.orgs.selectors import OrgContext, scoped
 
@@ -89,18 +90,45 @@ class CheckPage:
     """Staff who are not enrolled see the check but cannot answer it."""
 
 
+# The check's four reads, compiled once per process (cadenza.lib.compiled_query): the
+# questions and their choices (the choices of the unit's questions, in the order
+# ``prefetch_related`` gave them), the learner's attempts and the latest one's answers.
+_QUESTIONS = CompiledQuery(
+    Question,
+    lambda org_id, unit_id: scoped(Question.objects.filter(unit_id=unit_id), org_id),
+)
+_CHOICES = CompiledQuery(
+    Choice,
+    lambda org_id, unit_id: scoped(Choice.objects.filter(question__unit_id=unit_id), org_id),
+)
+_ATTEMPTS = CompiledQuery(
+    Attempt,
+    lambda org_id, unit_id, user_id: scoped(
+        Attempt.objects.filter(unit_id=unit_id, user_id=user_id), org_id
+    ),
+)
+_ANSWERS = CompiledQuery(
+    Answer,
+    lambda org_id, attempt_id: scoped(Answer.objects.filter(attempt_id=attempt_id), org_id),
+)
+
+
 def check_page(*, ctx: OrgContext, unit: Unit) -> dict[str, object]:
     """The context of ``learning/knowledge_check.html`` for ``ctx.user``, under the key ``check``.
 
     The current attempt is the open one, else the latest submitted one. ``unit`` must come
     from ``access_unit``.
     """
-    questions = list(questions_of(ctx, unit=unit))
-    attempts = list(scoped(Attempt.objects.filter(unit=unit, user=ctx.user), ctx.org))
+    ids = {"org_id": ctx.org.pk, "unit_id": unit.pk}
+    questions = _QUESTIONS.all(**ids)
+    choices: dict[int, list[Choice]] = {question.pk: [] for question in questions}
+    for choice in _CHOICES.all(**ids):
+        choices[choice.question_id].append(choice)
+    attempts = _ATTEMPTS.all(**ids, user_id=ctx.user.pk)
     latest = max(attempts, key=lambda a: a.number, default=None)
     answers: dict[int, Answer] = {}
     if latest is not None:
-        answers = {a.question_id: a for a in scoped(latest.answers.all(), ctx.org)}
+        answers = {a.question_id: a for a in _ANSWERS.all(org_id=ctx.org.pk, attempt_id=latest.pk)}
     # ``access_unit`` lets a person who may not view drafts in only through their active
     # enrolment, so theirs is not read again; staff may be previewing without one.
     enrolled = not ctx.may(Permission.VIEW_DRAFTS) or (
@@ -123,12 +151,14 @@ def check_page(*, ctx: OrgContext, unit: Unit) -> dict[str, object]:
             feedback = QuestionFeedback(
                 correct=bool(answer is not None and answer.is_correct),
                 explanation=question.explanation,
-                correct_answer=correct_answer_text(question) if reveal else None,
+                correct_answer=(
+                    correct_answer_text(question, choices=choices[question.pk]) if reveal else None
+                ),
             )
         items.append(
             QuestionOnPage(
                 question=question,
-                choices=list(question.choices.all()),
+                choices=choices[question.pk],
                 answer=answer,
                 chosen_ids=frozenset(answer.choice_ids if answer else ()),
                 feedback=feedback,
@@ -190,11 +220,13 @@ def access_question(ctx: OrgContext, *, unit: Unit, question_id: int) -> Questio
     return question
 
 
-def correct_answer_text(question: Question) -> str:
+def correct_answer_text(question: Question, *, choices: list[Choice] | None = None) -> str:
     """The right answer in words: the correct choices, the number and tolerance, or the
-    accepted answers (choices should be prefetched)."""
+    accepted answers (``choices``: the question's, in order, if read already; else they
+    should be prefetched)."""
     if question.kind in CHOICE_KINDS:
-        return ", ".join(c.text for c in question.choices.all() if c.is_correct)
+        listed = question.choices.all() if choices is None else choices
+        return ", ".join(c.text for c in listed if c.is_correct)
     if question.kind == QuestionKind.NUMERIC:
         answer = format_number(question.numeric_answer)
         if question.numeric_tolerance:

@@ -3,7 +3,8 @@
 ``learning`` sits below ``live`` and must not import it, so the course outline and the unit
 page get their live data here, in the top layer (``{% load live_sessions %}``). The callers
 have already authorized the units (``access_unit`` / the outline's visible units); the tags
-read only sessions of those units, scoped to the viewer's organization, in one query, and
+read only sessions of those units (the query reads the course's live-session units' sessions
+and keeps those of the units given), scoped to the viewer's organization, in one query, and
 none at all when no live-session unit is on the page.
 """
 
@@ -17,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cadenza.courses.models import Course, Unit, UnitKind
+from cadenza.lib.compiled_query import CompiledQuery
 from cadenza.live.models import LiveSession, SessionStatus
 from cadenza.live.schedule.selectors import join_path
 from cadenza.orgs.selectors import OrgContext, scoped
@@ -47,6 +49,19 @@ _LINK_FIELDS = (
 columns, and loading only these halves the cost of the outline's live-sessions query."""
 
 
+_COURSE_SESSIONS = CompiledQuery(
+    LiveSession,
+    lambda org_id, course_id: (
+        scoped(
+            LiveSession.objects.filter(unit__course_id=course_id, unit__kind=UnitKind.LIVE_SESSION),
+            org_id,
+        )
+        .only(*_LINK_FIELDS)
+        .order_by("starts_at", "id")
+    ),
+)
+
+
 def _links(
     ctx: OrgContext, course: Course, unit_ids: Iterable[int]
 ) -> dict[int, list[SessionLink]]:
@@ -55,12 +70,11 @@ def _links(
     if not ids:
         return found
     now = timezone.now()
-    sessions = (
-        scoped(LiveSession.objects.filter(unit_id__in=ids), ctx.org)
-        .only(*_LINK_FIELDS)
-        .order_by("starts_at", "id")
-    )
-    for session in sessions:
+    # The sessions of the course's live-session units, kept for the units on the page:
+    # one query whose SQL does not change with the units (compiled once per process).
+    for session in _COURSE_SESSIONS.all(org_id=ctx.org.pk, course_id=course.pk):
+        if session.unit_id not in found:
+            continue
         session.org = ctx.org
         session.course = course
         ended = session.closed_at is not None or now >= session.ends_at
