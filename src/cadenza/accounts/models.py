@@ -23,7 +23,7 @@ class AccountManager(UserManager["User"]):
 
     Every signed-in page reads its person this way (Django's ``ModelBackend.get_user``), so
     the same ``SELECT ... WHERE id = %s`` is not built and compiled on every request
-    (cadenza.lib.compiled_query, decision 0016). Same row, same ``DoesNotExist``; any other
+    (cadenza.lib.compiled_query, decision 0017). Same row, same ``DoesNotExist``; any other
     ``get`` is Django's.
     """
 

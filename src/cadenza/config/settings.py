@@ -106,7 +106,7 @@ def _database() -> dict[str, Any]:
     if not url:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         return {
-            # Django's SQLite backend with connections reused in the process (decision 0016).
+            # Django's SQLite backend with connections reused in the process (decision 0017).
             "ENGINE": "cadenza.lib.sqlite_pool",
             "NAME": str(DATA_DIR / "cadenza.sqlite3"),
             "OPTIONS": {
