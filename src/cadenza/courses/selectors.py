@@ -14,7 +14,6 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Qu
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from cadenza.accounts.models import User
 from cadenza.courses.models import (
     CaptionTrack,
     CaptionTrackFields,
