@@ -24,8 +24,10 @@ os.environ.setdefault("CADENZA_HTTPS", "0")
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings: Settings, tmp_path: Path) -> None:
-    """Uploaded files of a test land in its own temporary folder."""
+    """Uploaded files of a test land in its own temporary folder (learners' assignment files
+    too, which live outside the media folder)."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CADENZA_SUBMISSIONS_DIR = tmp_path / "submissions"
 
 
 @pytest.fixture(autouse=True)

@@ -30,6 +30,10 @@ def test_operator_opens_the_list_of_every_registered_model(client: Client, opera
     assert labels == [
         "accounts.user",
         "activity.statement",
+        "assignments.assignment",
+        "assignments.extension",
+        "assignments.grade",
+        "assignments.submission",
         "auth.group",
         "axes.accessattempt",
         "axes.accessfailurelog",

@@ -19,3 +19,6 @@ class Verb(StrEnum):
     ATTENDED = "http://adlnet.gov/expapi/verbs/attended"
     COMMENTED = "http://adlnet.gov/expapi/verbs/commented"
     SCORED = "http://adlnet.gov/expapi/verbs/scored"
+    # ADL's list has no "submitted"; the xAPI registry's verb for handing in work is the
+    # Activity Streams one.
+    SUBMITTED = "http://activitystrea.ms/schema/1.0/submit"

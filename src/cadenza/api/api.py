@@ -14,6 +14,7 @@ from ninja.security import django_auth
 
 from cadenza.api import (
     accounts,
+    assignments,
     captions,
     courses,
     knowledge_checks,
@@ -112,6 +113,7 @@ for module in (
     progress,
     knowledge_checks,
     questions,
+    assignments,
     live_sessions,
     live_room,
     live_attendance,

@@ -183,6 +183,11 @@ def patch_unit(
 ) -> UnitOut:
     found = _authored_unit(request, org, course, unit)
     changes = payload.changes()
+    if found.kind not in UNIT_FORMS:
+        # Live sessions and assignments keep their settings in their own apps' endpoints.
+        raise DomainError(
+            f"A {UnitKind(found.kind).label.lower()} unit is changed through its own endpoints."
+        )
     if found.kind == UnitKind.READING and not changes.get("body", found.body).strip():
         # A refusal by what the unit is (400), not by the body's shape (422): the schema
         # allows an empty body, which every other kind of unit takes.

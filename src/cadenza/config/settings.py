@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "cadenza.notifications",
     "cadenza.courses",
     "cadenza.learning",
+    "cadenza.assignments",
     "cadenza.live",
     "cadenza.api",
     "cadenza.web",
@@ -204,6 +205,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CADENZA_MAX_VIDEO_BYTES = int(os.environ.get("CADENZA_MAX_VIDEO_BYTES", str(500 * 1024 * 1024)))
 CADENZA_MAX_RESOURCE_BYTES = int(
     os.environ.get("CADENZA_MAX_RESOURCE_BYTES", str(50 * 1024 * 1024))
+)
+# Learners' assignment files: under the data directory, outside MEDIA_ROOT and STATIC_ROOT
+# (never served by a web server, only by the assignment's download view as an attachment).
+CADENZA_SUBMISSIONS_DIR = Path(
+    os.environ.get("CADENZA_SUBMISSIONS_DIR", DATA_DIR / "submissions")
+).resolve()
+CADENZA_MAX_SUBMISSION_BYTES = int(
+    os.environ.get("CADENZA_MAX_SUBMISSION_BYTES", str(20 * 1024 * 1024))
 )
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("cadenza.web.urls")),
     path("o/<slug:org_slug>/", include("cadenza.learning.urls")),
     path("o/<slug:org_slug>/", include("cadenza.courses.urls")),
+    path("o/<slug:org_slug>/", include("cadenza.assignments.urls")),
     path("o/<slug:org_slug>/", include("cadenza.orgs.urls")),
     path("o/<slug:org_slug>/", include("cadenza.live.urls")),
     path("api/v1/", api.urls),

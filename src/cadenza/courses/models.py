@@ -96,10 +96,12 @@ class UnitKind(models.TextChoices):
     RESOURCE = "resource", "Downloadable resource"
     KNOWLEDGE_CHECK = "knowledge_check", "Knowledge check"
     LIVE_SESSION = "live_session", "Live session"
+    ASSIGNMENT = "assignment", "Assignment"
 
 
 class Unit(models.Model):
-    """One step of a module: a video lecture, a reading, a download or a knowledge check.
+    """One step of a module: a video lecture, a reading, a download, a knowledge check, a
+    live session or an assignment (whose settings are ``cadenza.assignments``' own rows).
 
     ``course`` repeats ``module.course`` so a whole outline is one query. Kind-specific
     fields are blank for the other kinds; the actions keep them consistent.

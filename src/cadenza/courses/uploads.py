@@ -83,6 +83,20 @@ def check_resource(upload: UploadedFile[bytes]) -> CheckedUpload:
     )
 
 
+DOCUMENT_TYPES: dict[str, str] = dict(_RESOURCE_TYPES)
+"""The documents, images, text and archives a course takes as downloads (and an assignment as
+learners' work), by extension, with the type they are served as."""
+
+
+def check_upload(
+    upload: UploadedFile[bytes], *, allowed: dict[str, str], max_bytes: int, what: str
+) -> CheckedUpload:
+    """The checks of ``check_resource`` with another list of types and size limit, for the
+    apps above courses that take files (assignments): the extension must be ``allowed``,
+    the first bytes must agree with it, nothing a browser would render as a page."""
+    return _check(upload, allowed=allowed, max_bytes=max_bytes, what=what)
+
+
 def safe_display_name(name: str, *, fallback: str) -> str:
     """The name shown to people and offered on download: no folders, control characters or
     characters that break a Content-Disposition header; at most 200 characters."""

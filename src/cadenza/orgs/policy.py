@@ -24,6 +24,9 @@ class Permission(StrEnum):
     MANAGE_PEOPLE = "manage_people"
     MANAGE_ORGANIZATION = "manage_organization"
     HOST_LIVE_SESSIONS = "host_live_sessions"
+    GRADE_ASSIGNED_COURSES = "grade_assigned_courses"
+    GRADE_EVERY_COURSE = "grade_every_course"
+    GRANT_EXTENSIONS = "grant_extensions"
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
@@ -34,6 +37,7 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_DRAFTS,
             Permission.VIEW_LEARNER_PROGRESS,
             Permission.HOST_LIVE_SESSIONS,
+            Permission.GRADE_ASSIGNED_COURSES,
         }
     ),
     Role.INSTRUCTOR: frozenset(
@@ -45,6 +49,9 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.ENROL_OTHERS,
             Permission.VIEW_LEARNER_PROGRESS,
             Permission.HOST_LIVE_SESSIONS,
+            Permission.GRADE_ASSIGNED_COURSES,
+            Permission.GRADE_EVERY_COURSE,
+            Permission.GRANT_EXTENSIONS,
         }
     ),
     Role.ADMIN: frozenset(Permission),
@@ -95,3 +102,13 @@ def home_sections(role: Role | str | None) -> list[HomeSection]:
         sections.append(HomeSection.TEACHING)
     sections.append(HomeSection.LEARNING)
     return sections
+
+
+def may_grade(role: Role | str | None, *, is_course_grader: bool) -> bool:
+    """Whether a person may read and grade a course's submissions: instructors and admins in
+    every course of their organization; a TA only in the courses an instructor made them a
+    grader of (``is_course_grader``); learners never (not even their own: they read their
+    returned feedback, which is another question)."""
+    if may(role, Permission.GRADE_EVERY_COURSE):
+        return True
+    return is_course_grader and may(role, Permission.GRADE_ASSIGNED_COURSES)

@@ -160,14 +160,18 @@ def module_delete(
 @require_http_methods(["GET", "POST"])
 def unit_new(request: HttpRequest, org_slug: str, course_slug: str, module_id: int) -> HttpResponse:
     """Add a unit of ``?kind=`` (video, reading, resource, knowledge_check) to a module. A
-    live session is scheduled on its own page (``live_schedule_new``, by URL name: courses
-    does not import live)."""
+    live session is scheduled on its own page (``live_schedule_new``), an assignment set up
+    on its own (``assignment_new``), by URL name: courses imports neither app."""
     ctx, course = _authoring(request, org_slug, course_slug)
     module = access_module(ctx, course=course, module_id=module_id)
     kind = request.GET.get("kind", "")
     if kind == UnitKind.LIVE_SESSION:
         return redirect(
             "live_schedule_new", org_slug=ctx.org.slug, course_slug=course.slug, module_id=module.pk
+        )
+    if kind == UnitKind.ASSIGNMENT:
+        return redirect(
+            "assignment_new", org_slug=ctx.org.slug, course_slug=course.slug, module_id=module.pk
         )
     if kind not in UNIT_FORMS:
         return _bad_request(request, "Choose a kind of unit: " + ", ".join(UNIT_FORMS) + ".")
@@ -202,12 +206,17 @@ def unit_new(request: HttpRequest, org_slug: str, course_slug: str, module_id: i
 @login_required
 @require_http_methods(["GET", "POST"])
 def unit_edit(request: HttpRequest, org_slug: str, course_slug: str, unit_id: int) -> HttpResponse:
-    """Edit a unit; a live-session unit is edited through its sessions (``live_unit_sessions``)."""
+    """Edit a unit; a live-session unit is edited through its sessions (``live_unit_sessions``),
+    an assignment on its settings page (``assignment_settings``)."""
     ctx, course = _authoring(request, org_slug, course_slug)
     unit = access_unit(ctx, course=course, unit_id=unit_id)
     if unit.kind == UnitKind.LIVE_SESSION:
         return redirect(
             "live_unit_sessions", org_slug=ctx.org.slug, course_slug=course.slug, unit_id=unit.pk
+        )
+    if unit.kind == UnitKind.ASSIGNMENT:
+        return redirect(
+            "assignment_settings", org_slug=ctx.org.slug, course_slug=course.slug, unit_id=unit.pk
         )
     form = UNIT_FORMS[unit.kind](posted(request), request.FILES or None, unit=unit)
     preview = request.method == "POST" and "preview" in request.POST

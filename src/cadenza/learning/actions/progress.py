@@ -206,9 +206,12 @@ class CompletionNotAllowed(DomainError):
 @transaction.atomic
 def mark_unit_done(*, user: User, unit: Unit, now: datetime | None = None) -> UnitProgress:
     """The learner says they are done ("Mark as read"). A knowledge check is completed only
-    by passing it, so asking for it raises ``CompletionNotAllowed`` and writes nothing."""
+    by passing it and an assignment by submitting it, so asking for either raises
+    ``CompletionNotAllowed`` and writes nothing."""
     if unit.kind == UnitKind.KNOWLEDGE_CHECK:
         raise CompletionNotAllowed("A knowledge check is completed by passing it.")
+    if unit.kind == UnitKind.ASSIGNMENT:
+        raise CompletionNotAllowed("An assignment is completed by submitting it.")
     return complete_unit(user=user, unit=unit, now=now)
 
 

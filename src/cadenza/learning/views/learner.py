@@ -107,6 +107,11 @@ def unit_page(request: HttpRequest, org_slug: str, course_slug: str, unit_id: in
     ctx = _org(request, org_slug)
     course = access_course(ctx, slug=course_slug)
     unit = access_unit(ctx, course=course, unit_id=unit_id)
+    if unit.kind == UnitKind.ASSIGNMENT:
+        # The assignment's own page (cadenza.assignments, above learning) records the visit.
+        return redirect(
+            "assignment", org_slug=ctx.org.slug, course_slug=course.slug, unit_id=unit.pk
+        )
     tracked = records_progress(ctx, course, unit)
     progress = visit_unit(user=ctx.user, unit=unit) if tracked else None
     context: dict[str, Any] = {

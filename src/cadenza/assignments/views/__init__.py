@@ -1,0 +1,1 @@
+"""Assignment pages: the learner's (``learner``) and the staff's (``staff``)."""
