@@ -9,16 +9,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.apps import apps
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cadenza.accounts.models import User
+from cadenza.assignments import actions as assignment_actions
+from cadenza.assignments.models import Submission
 from cadenza.courses.actions import enrol_learner, publish_course, save_caption_track
 from cadenza.courses.models import Course, Enrolment, Module, Unit, UnitKind
+from cadenza.courses.uploads import DOCUMENT_TYPES, check_upload
 from cadenza.learning.actions.knowledge_checks import add_question
 from cadenza.learning.models import Question, QuestionKind
 from cadenza.live.attendance.actions.captions import save_replay_captions
@@ -75,6 +80,8 @@ class Site:
     live_session: LiveSession
     room_question: RoomQuestion
     poll_id: int  # kept: a walk that posts to the poll's remove page deletes the row
+    ta: User
+    submission: Submission
 
 
 def build_site(slug: str) -> Site:
@@ -152,6 +159,35 @@ def build_site(slug: str) -> Site:
         client_event_id="p-1",
     )
     poll = Poll.objects.get(session=live_session)
+    ta = make_user(org, Role.TA)
+    assignment = assignment_actions.create_assignment(
+        module=module,
+        title="Case essay",
+        body="Write.",
+        settings=assignment_actions.AssignmentSettings(accepts_text=True, accepts_file=True),
+        rubric=[
+            assignment_actions.CriterionSpec(
+                title="Argument", levels=[assignment_actions.LevelSpec("Clear", 4)]
+            )
+        ],
+    )
+    publish_course(course=course)
+    units["assignment"] = assignment.unit
+    assignment_actions.add_grader(course=course, user=ta, added_by=instructor)
+    assignment_actions.attach_file(
+        assignment=assignment,
+        learner=learner,
+        upload=check_upload(
+            SimpleUploadedFile("essay.pdf", b"%PDF-1.4\n%%EOF\n"),
+            allowed=DOCUMENT_TYPES,
+            max_bytes=1024,
+            what="submission",
+        ),
+    )
+    assignment_actions.save_draft(assignment=assignment, learner=learner, text="Essay")
+    submission = assignment_actions.submit(
+        assignment=assignment, learner=learner, zone=ZoneInfo("UTC")
+    )
     return Site(
         org,
         learner,
@@ -166,6 +202,8 @@ def build_site(slug: str) -> Site:
         live_session,
         room_question,
         poll.pk,
+        ta,
+        submission,
     )
 
 
@@ -195,6 +233,8 @@ def url_for(route: str, name: str, *, org_slug: str, site: Site) -> str:
         unit_kind = "check"
     elif name.startswith("live_"):
         unit_kind = "live"
+    elif name.startswith("assignment"):
+        unit_kind = "assignment"
     known = {
         "org_slug": org_slug,
         "course_slug": site.course.slug,
@@ -206,6 +246,10 @@ def url_for(route: str, name: str, *, org_slug: str, site: Site) -> str:
         "membership_id": site.membership.pk,
         "language": f"en-x-{site.org.slug}",
         "poll_id": site.poll_id,
+        "file_id": site.submission.file_id,
+        "learner_id": site.learner.pk,
+        "person_id": site.ta.pk,
+        "submission_id": site.submission.pk,
     }
     names = re.findall(r"<(?:\w+:)?(\w+)>", route)
     unknown = [param for param in names if param not in known]
@@ -219,7 +263,7 @@ def snapshot() -> dict[str, int]:
         model._meta.label: model._default_manager.count()
         for model in apps.get_models()
         if model._meta.app_label
-        in {"accounts", "orgs", "activity", "notifications", "courses", "learning"}
+        in {"accounts", "orgs", "activity", "notifications", "courses", "learning", "assignments"}
         or model is ReplayCaptionTrack
     }
 
@@ -231,7 +275,17 @@ def two_sites() -> tuple[Site, Site]:
 
 def test_the_matrix_covers_every_page_of_the_foundation() -> None:
     names = {name for _route, name in organization_urls()}
-    for expected in ("dashboard", "unit", "check_answer", "course_builder", "org_people"):
+    for expected in (
+        "dashboard",
+        "unit",
+        "check_answer",
+        "course_builder",
+        "org_people",
+        "assignment",
+        "assignment_file",
+        "grading_queue",
+        "submission_grade",
+    ):
         assert expected in names
 
 

@@ -89,7 +89,9 @@ def test_an_attached_file_is_stored_under_the_data_dir_outside_the_media_root(
 def test_submitting_copies_the_draft_records_submitted_and_completes_the_unit(
     room: Classroom,
 ) -> None:
-    now = room.assignment.due_at - timedelta(hours=3)  # type: ignore[operator]
+    due = room.assignment.due_at
+    assert due is not None
+    now = due - timedelta(hours=3)
     actions.save_draft(assignment=room.assignment, learner=room.learner, text="My essay")
     actions.attach_file(assignment=room.assignment, learner=room.learner, upload=checked_pdf())
     submission = actions.submit(
@@ -118,10 +120,17 @@ def test_an_empty_draft_cannot_be_submitted_and_nothing_is_recorded(room: Classr
     assert not UnitProgress.objects.filter(status=ProgressStatus.COMPLETED).exists()
 
 
-def test_someone_not_enrolled_cannot_submit(room: Classroom) -> None:
-    actions.save_draft(assignment=room.assignment, learner=room.instructor, text="Staff text")
+def test_someone_not_enrolled_keeps_no_draft_and_cannot_submit(room: Classroom) -> None:
+    with pytest.raises(AssignmentError, match="Only learners enrolled"):
+        actions.save_draft(assignment=room.assignment, learner=room.instructor, text="Staff")
+    with pytest.raises(AssignmentError, match="Only learners enrolled"):
+        actions.attach_file(
+            assignment=room.assignment, learner=room.instructor, upload=checked_pdf()
+        )
     with pytest.raises(AssignmentError, match="Only learners enrolled"):
         actions.submit(assignment=room.assignment, learner=room.instructor, zone=BERLIN)
+    assert Draft.objects.count() == 0
+    assert StoredFile.objects.count() == 0
     assert Submission.objects.count() == 0
 
 

@@ -187,7 +187,7 @@ def test_a_file_is_downloaded_as_an_attachment_only_by_its_learner_and_the_grade
     assert mine["X-Content-Type-Options"] == "nosniff"
     assert mine["Content-Type"] == "application/pdf"
     assert mine["Content-Security-Policy"] == "default-src 'none'; sandbox"
-    assert b"".join(mine.streaming_content) == PDF  # type: ignore[arg-type]
+    assert b"".join(mine.streaming_content) == PDF  # type: ignore[attr-defined]
     mine.close()
     # A draft is the learner's alone; once submitted the course's graders read it.
     for person in (room.other_learner, room.grader_ta, room.instructor, room.other_ta):

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from pydantic import AwareDatetime
 
 from cadenza.api.bodies import Body, CleanText, Name
@@ -285,12 +285,12 @@ def save_draft(
 
 
 @router.post(ASSIGNMENT + "/submissions", response={201: SubmissionOut, **ERRORS})
-def submit(request: HttpRequest, org: str, course: str, unit: int) -> tuple[int, SubmissionOut]:
+def submit(request: HttpRequest, org: str, course: str, unit: int) -> Status[SubmissionOut]:
     """Submit my draft (its text and file). 400 when I am not enrolled, the draft is empty,
     or the deadline rule refuses (closed, no resubmission, resubmitting after the due date)."""
     ctx, assignment = _mine(request, org, course, unit)
     submission = actions.submit(assignment=assignment, learner=ctx.user, zone=zone_of(ctx.user))
-    return 201, _submission(submission, None)
+    return Status(201, _submission(submission, None))
 
 
 class LevelIn(Body):
@@ -350,7 +350,7 @@ class AssignmentIn(Body):
 )
 def create_assignment(
     request: HttpRequest, org: str, course: str, module: int, payload: AssignmentIn
-) -> tuple[int, AssignmentOut]:
+) -> Status[AssignmentOut]:
     """Add a draft assignment unit to a module (authors)."""
     ctx = member_context(request, org)
     ctx.require(Permission.AUTHOR_COURSES)
@@ -364,7 +364,7 @@ def create_assignment(
         rubric=payload.criteria(),
     )
     assignment.unit.course = found_course
-    return 201, assignment_out(ctx, assignment)
+    return Status(201, assignment_out(ctx, assignment))
 
 
 @router.put(ASSIGNMENT, response={200: AssignmentOut, **ERRORS})
@@ -503,9 +503,7 @@ class GradeIn(Body):
 
 
 @router.post("/orgs/{org}/submissions/{submission}/grades", response={201: GradingOut, **ERRORS})
-def grade(
-    request: HttpRequest, org: str, submission: int, payload: GradeIn
-) -> tuple[int, GradingOut]:
+def grade(request: HttpRequest, org: str, submission: int, payload: GradeIn) -> Status[GradingOut]:
     """Grade a submission with the rubric: a level per criterion, comments. A new grade is
     appended to the history; the late penalty is applied."""
     ctx = member_context(request, org)
@@ -519,4 +517,4 @@ def grade(
         comment=payload.comment,
         graded_by=ctx.user,
     )
-    return 201, _grading(found)
+    return Status(201, _grading(found))

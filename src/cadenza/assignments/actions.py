@@ -322,6 +322,10 @@ def revoke_extension(*, assignment: Assignment, learner: User) -> None:
 
 
 def _locked_draft(*, assignment: Assignment, learner: User, now: datetime) -> Draft:
+    """The learner's draft, locked (made on the first save). Drafts are for learners enrolled
+    in the course: staff previewing the page have no work to keep."""
+    if _active_enrolment(assignment, learner) is None:
+        raise AssignmentError("Only learners enrolled in the course submit its assignments.")
     draft, _ = Draft.objects.select_for_update().get_or_create(
         assignment=assignment,
         learner=learner,
