@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import schemathesis
@@ -38,6 +39,14 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from cadenza.accounts.models import User
 from cadenza.api.api import api
+from cadenza.assignments.actions import (
+    AssignmentSettings,
+    CriterionSpec,
+    LevelSpec,
+    create_assignment,
+    save_draft,
+    submit,
+)
 from cadenza.courses.actions import publish_course
 from cadenza.courses.models import UnitKind
 from cadenza.learning.actions.knowledge_check_questions import add_question
@@ -106,14 +115,17 @@ class _SessionCookie:
 
 @dataclass
 class World:
-    """One organization with a course: a live session under way, a reading and a knowledge
-    check with a question; Ada is an enrolled learner, Ines the instructor hosting."""
+    """One organization with a course: a live session under way, a reading, a knowledge
+    check with a question and an assignment Ada submitted; Ada is an enrolled learner, Ines
+    the instructor hosting."""
 
     classroom: Classroom
     reading_id: int
     check_id: int
     question_id: int
     module_id: int
+    assignment_id: int
+    submission_id: int
     sessions: dict[int, str]
     """The session cookie of each person, by user id."""
 
@@ -130,9 +142,13 @@ class World:
             "session": session.pk,
             "person": self.classroom.ada.pk,
             "breakout": 1,
+            "learner": self.classroom.ada.pk,
+            "submission": self.submission_id,
         }
 
     def unit_for(self, path: str) -> int:
+        if "/assignment" in path:
+            return self.assignment_id
         return self.check_id if "/check" in path or "/questions" in path else self.reading_id
 
 
@@ -153,13 +169,24 @@ def _build_world() -> World:
         prompt="Which one?",
         choices=[("This", True), ("That", False)],
     )
+    assignment = create_assignment(
+        module=module,
+        title="Essay",
+        body="Write.",
+        settings=AssignmentSettings(allow_resubmission=True),
+        rubric=[CriterionSpec(title="Argument", levels=[LevelSpec("Clear", 4)])],
+    )
     publish_course(course=classroom.session.course, include_contents=True)
+    save_draft(assignment=assignment, learner=classroom.ada, text="My essay")
+    submission = submit(assignment=assignment, learner=classroom.ada, zone=ZoneInfo("UTC"))
     return World(
         classroom=classroom,
         reading_id=reading.pk,
         check_id=check.pk,
         question_id=question.pk,
         module_id=module.pk,
+        assignment_id=assignment.unit_id,
+        submission_id=submission.pk,
         sessions={user.pk: _session_cookie(user) for user in (classroom.ada, classroom.host)},
     )
 
