@@ -3,12 +3,30 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from cadenza.accounts.models import User
+from cadenza.assignments.actions import (
+    AssignmentSettings,
+    CriterionScore,
+    CriterionSpec,
+    LevelSpec,
+    add_grader,
+    attach_file,
+    create_assignment,
+    grade_submission,
+    save_draft,
+    submit,
+)
+from cadenza.assignments.models import Submission
+from cadenza.courses.actions import publish_course
 from cadenza.courses.models import Course, Unit, UnitKind
+from cadenza.courses.uploads import DOCUMENT_TYPES, check_upload
 from cadenza.demo.builder import ORG_SLUG, build_demo
 from cadenza.demo.content import COURSE_SLUG
 from cadenza.demo.people import ADMIN, FRESH_LEARNER, INSTRUCTOR, TEACHING_ASSISTANT
@@ -28,6 +46,7 @@ class DemoSite:
     course: Course
     empty_course: Course
     people: dict[str, User]
+    submission: Submission
 
     def units(self, kind: UnitKind | None = None) -> list[Unit]:
         units = Unit.objects.filter(course=self.course).order_by("module__position", "position")
@@ -59,4 +78,51 @@ def demo_site(db: None) -> DemoSite:
         answers = {first.pk: GivenAnswer(choice_ids=[wrong.pk])} if wrong else {}
         submit_attempt(user=people["submitted"], unit=unit, answers=answers)
     empty_course = make_course(org, title="Wound care (draft)", slug="wound-care")
-    return DemoSite(org=org, course=course, empty_course=empty_course, people=people)
+    return DemoSite(
+        org=org,
+        course=course,
+        empty_course=empty_course,
+        people=people,
+        submission=_graded_assignment(course, people),
+    )
+
+
+def _graded_assignment(course: Course, people: dict[str, User]) -> Submission:
+    """An assignment in the course's first module, published; the TA grades the course; the
+    learner who submitted the checks handed in an essay and a file, returned with a grade."""
+    module = course.modules.order_by("position").first()
+    assert module is not None
+    assignment = create_assignment(
+        module=module,
+        title="Sepsis case essay",
+        body="Describe **one** case.",
+        settings=AssignmentSettings(
+            accepts_text=True,
+            accepts_file=True,
+            due_at=timezone.now() + timedelta(days=30),
+            late_days=2,
+            penalty_percent_per_day=10,
+        ),
+        rubric=[
+            CriterionSpec(title="Argument", levels=[LevelSpec("Clear", 4), LevelSpec("Weak", 1)]),
+        ],
+    )
+    publish_course(course=course)
+    add_grader(course=course, user=people["ta"], added_by=people["instructor"])
+    upload = check_upload(
+        SimpleUploadedFile("case.pdf", b"%PDF-1.4\n%%EOF\n"),
+        allowed=DOCUMENT_TYPES,
+        max_bytes=1024,
+        what="submission",
+    )
+    attach_file(assignment=assignment, learner=people["submitted"], upload=upload)
+    save_draft(assignment=assignment, learner=people["submitted"], text="My *case*.")
+    submission = submit(assignment=assignment, learner=people["submitted"], zone=ZoneInfo("UTC"))
+    criterion = assignment.criteria.get()
+    grade_submission(
+        submission=submission,
+        scores=[CriterionScore(criterion.pk, criterion.levels.all()[0].pk, "Clear.")],
+        comment="Well argued.",
+        graded_by=people["instructor"],
+    )
+    return submission

@@ -81,6 +81,13 @@ NOT_PAGES = {
     "notification_open",
     "notification_read",
     "notifications_read_all",
+    "assignment_draft",
+    "assignment_attach",
+    "assignment_detach",
+    "assignment_submit",
+    "assignment_file",
+    "assignment_extension_revoke",
+    "course_grader",
 }
 
 ANONYMOUS_PAGES = {
@@ -104,6 +111,9 @@ READ_ONLY_STAFF_PAGES = {
     "course_enrol_emails",
     "course_progress",
     "check_questions",
+    "grading_queue",
+    "submission_grade",
+    "assignment_deadlines",
 }
 
 
@@ -180,6 +190,8 @@ def url_variants(route: str, name: str, site: DemoSite) -> Iterator[str]:
         unit_kind = UnitKind.KNOWLEDGE_CHECK
     if name.startswith("live_"):
         unit_kind = UnitKind.LIVE_SESSION
+    if name.startswith("assignment"):
+        unit_kind = UnitKind.ASSIGNMENT
     learner = site.people["learner"]
     fixed: dict[str, list[str | int]] = {
         "org_slug": [site.org.slug],
@@ -193,13 +205,19 @@ def url_variants(route: str, name: str, site: DemoSite) -> Iterator[str]:
         "language": ["en"],  # the demo video's English captions
         "token_id": [1],  # only access_token_revoke, which answers GET with 405 before a lookup
         "notification_id": [1],  # POST only: GET answers 405 before a lookup
+        "submission_id": [site.submission.pk],
+        "file_id": [site.submission.file_id or 0],
+        "learner_id": [site.submission.learner_id],
+        "person_id": [site.people["ta"].pk],
     }
     unknown = [
         param for param in params if param not in fixed and param not in ("unit_id", "question_id")
     ]
     assert not unknown, f"{name}: teach this test about URL parameter(s) {unknown}"
     query = {
-        "unit_new": [f"?kind={kind}" for kind in [*UNIT_FORMS, UnitKind.LIVE_SESSION]],
+        "unit_new": [
+            f"?kind={kind}" for kind in [*UNIT_FORMS, UnitKind.LIVE_SESSION, UnitKind.ASSIGNMENT]
+        ],
         "check_question_new": [f"?kind={kind}" for kind in QuestionKind.values],
     }.get(name, [""])
     units = site.units(unit_kind) if "unit_id" in params else [None]
