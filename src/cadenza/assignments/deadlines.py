@@ -3,7 +3,7 @@
 Everything that asks "when is this due for this learner, may they still submit, how late was
 it and what does lateness cost" asks this module: the learner's page, the API, the submit
 action and the grading action. Nothing here reads the database or the clock; callers pass
-``now`` and the learner's zone, so every rule is tested on its own (decision 0017).
+``now`` and the learner's zone, so every rule is tested on its own (decision 0018).
 
 The rule:
 

@@ -1,5 +1,5 @@
 """Where learners' files live: under ``CADENZA_SUBMISSIONS_DIR`` (the data directory by
-default), outside the web root, by a random name per file (decision 0017).
+default), outside the web root, by a random name per file (decision 0018).
 
 A web server never serves this folder; a file leaves it only through the assignment's download
 view, as an attachment with ``nosniff``, to its learner and the course's graders.
