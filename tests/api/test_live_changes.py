@@ -48,6 +48,23 @@ def test_editing_changes_only_what_is_sent(school: School) -> None:
     )
 
 
+def test_editing_lets_learners_share_their_screen_and_keeps_it_when_not_sent(
+    school: School,
+) -> None:
+    session = schedule(school).sessions[0]
+    client = api_as(school.instructor)
+    path = f"{ORG}/live-sessions/{session.pk}"
+
+    allowed = client.patch(path, {"learners_may_share_screen": True})
+    assert allowed.status_code == 200
+    assert allowed.json()["learners_may_share_screen"] is True
+    assert client.patch(path, {"title": "Renamed"}).json()["learners_may_share_screen"] is True
+    assert fresh(session).learners_may_share_screen is True
+    learner = api_as(school.ada).patch(path, {"learners_may_share_screen": False})
+    assert learner.status_code == 403
+    assert fresh(session).learners_may_share_screen is True
+
+
 def test_a_refused_edit_changes_nothing(school: School) -> None:
     session = schedule(school).sessions[0]
     client = api_as(school.instructor)

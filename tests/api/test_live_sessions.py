@@ -52,6 +52,7 @@ def expected(session: LiveSession, school: School, **changes: Any) -> dict[str, 
         "capacity": None,
         "lobby_minutes": 10,
         "private_chat": "hosts",
+        "learners_may_share_screen": False,
         "status": "scheduled",
         "moved": False,
         "series_id": None,
@@ -156,6 +157,7 @@ def test_an_instructor_schedules_a_weekly_series_that_keeps_berlins_hour(school:
             "capacity": 40,
             "lobby_minutes": 5,
             "private_chat": "on",
+            "learners_may_share_screen": True,
             "weekly_occurrences": 2,
         },
     )
@@ -176,11 +178,13 @@ def test_an_instructor_schedules_a_weekly_series_that_keeps_berlins_hour(school:
     ]
     one = body["sessions"][0]
     assert one["hosts"] == [person(school.instructor), person(school.ta)]
-    assert {k: one[k] for k in ("format", "capacity", "lobby_minutes", "private_chat")} == {
+    settings = ("format", "capacity", "lobby_minutes", "private_chat", "learners_may_share_screen")
+    assert {k: one[k] for k in settings} == {
         "format": "webinar",
         "capacity": 40,
         "lobby_minutes": 5,
         "private_chat": "on",
+        "learners_may_share_screen": True,
     }
     assert (one["time_zone"], one["series_id"], one["occurrence"], one["is_host"]) == (
         "Europe/Berlin",

@@ -114,7 +114,8 @@ def snapshot(page: Page, name: str) -> None:
         page.screenshot(path=str(Path(SHOTS) / f"{name}.png"))
 
 
-def _silence(path: Path) -> Path:
+def silence(path: Path) -> Path:
+    """A second of silence as a WAV file (the fake microphone's input)."""
     with wave.open(str(path), "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)
@@ -127,11 +128,11 @@ def _silence(path: Path) -> Path:
 def browser(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Browser]:
     """Chromium with fake cameras, silent fake microphones and a fake screen to share."""
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    silence = _silence(tmp_path / "silence.wav")
+    quiet = silence(tmp_path / "silence.wav")
     args = [
         *CHROMIUM_ARGS,
         *MEDIA_ARGS,
-        f"--use-file-for-fake-audio-capture={silence}",
+        f"--use-file-for-fake-audio-capture={quiet}",
         "--auto-select-desktop-capture-source=Entire screen",
         "--enable-usermedia-screen-capturing",
     ]

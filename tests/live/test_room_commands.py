@@ -144,7 +144,10 @@ def test_the_api_documents_every_command_of_the_union(classroom_admin: Client) -
     by_type = {variant["properties"]["type"]["const"]: variant for variant in body["oneOf"]}
 
     assert body["discriminator"] == {"propertyName": "type"}
-    assert len(by_type) == 26
+    assert len(by_type) == 29
+    assert by_type["microphone.mute"]["required"] == ["client_event_id", "type", "user_id"]
+    assert by_type["screen_sharing.allow"]["required"] == ["client_event_id", "type"]
+    assert by_type["screen_sharing.forbid"]["required"] == ["client_event_id", "type"]
     assert by_type["poll.remove"]["required"] == ["client_event_id", "type", "poll_id"]
     assert by_type["chat.post"]["additionalProperties"] is False
     assert by_type["chat.post"]["required"] == ["client_event_id", "type", "body"]

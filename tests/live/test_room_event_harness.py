@@ -257,6 +257,22 @@ SCENARIOS = [
         "a learner",
         lambda c: write(c.host, c, "participant.remove", user_id=c.ada.pk),
     ),
+    Scenario(
+        "live.microphone.muted",
+        "a learner's, by a host",
+        lambda c: write(c.host, c, "microphone.mute", user_id=c.ada.pk),
+    ),
+    Scenario(
+        "live.screen_sharing.changed",
+        "allowed",
+        lambda c: write(c.host, c, "screen_sharing.allow"),
+    ),
+    Scenario(
+        "live.screen_sharing.changed",
+        "forbidden again",
+        lambda c: write(c.host, c, "screen_sharing.forbid"),
+        lambda c: write(c.host, c, "screen_sharing.allow"),
+    ),
     Scenario("live.room.opened", "by a host", lambda c: write(c.host, c, "room.open")),
     Scenario(
         "live.room.closed",
@@ -392,6 +408,8 @@ def reduce(snapshot: dict[str, Any], frames: list[dict[str, Any]]) -> dict[str, 
             state["muted"] = [*others, user_id] if muted else others
             if user_id == me["user_id"]:
                 me["muted"] = muted
+        elif kind == "live.screen_sharing.changed":
+            state["session"]["learners_may_share_screen"] = frame["allowed"]
         elif kind == "live.room.opened":
             state["session"]["opened_at"] = state["session"]["opened_at"] or frame["at"]
             state["session"]["closed_at"] = ""
@@ -399,8 +417,13 @@ def reduce(snapshot: dict[str, Any], frames: list[dict[str, Any]]) -> dict[str, 
             state["session"]["closed_at"] = frame["at"]
         else:
             # The rest changes nothing a snapshot holds: a message to all breakout rooms is
-            # shown once; a removal closes the removed person's sockets.
-            assert kind in ("live.breakouts.message", "live.participant.removed"), kind
+            # shown once; a removal closes the removed person's sockets; a muted microphone
+            # is the page's own state.
+            assert kind in (
+                "live.breakouts.message",
+                "live.participant.removed",
+                "live.microphone.muted",
+            ), kind
     return state
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -182,6 +183,22 @@ def test_editing_from_the_form_changes_the_session_and_its_sequence(school: Scho
         1,
     )
     assert hosts_of(current) == [school.instructor, school.ta]
+
+
+def test_the_edit_page_sets_whether_learners_may_share_their_screen(school: School) -> None:
+    session = schedule(school).sessions[0]
+    assert session.learners_may_share_screen is False
+    client = client_for(school.instructor)
+    page = client.get(session_url("live_session_edit", session)).content.decode()
+    assert "Learners may share their screen" in page
+    url = session_url("live_session_edit", session)
+    allowed = client.post(url, form_data(school, learners_may_share_screen="on"))
+    assert allowed.status_code == 302
+    assert fresh(session).learners_may_share_screen is True
+    page = client.get(url).content.decode()
+    assert re.search(r'<input type="checkbox" name="learners_may_share_screen"[^>]* checked>', page)
+    assert client.post(url, form_data(school)).status_code == 302
+    assert fresh(session).learners_may_share_screen is False
 
 
 def test_moving_from_the_form(school: School) -> None:

@@ -73,6 +73,9 @@ class LiveSessionOut(Schema):
     capacity: int | None
     lobby_minutes: int
     private_chat: PrivateChat
+    learners_may_share_screen: bool = Field(
+        description="Learners may share their screen in the built-in video (hosts always may)."
+    )
     status: SessionStatus
     moved: bool = Field(description="This occurrence left its series' time.")
     series_id: int | None
@@ -116,6 +119,7 @@ class SessionIn(SessionTimeIn):
     capacity: Capacity | None = unset(description="Empty: no limit.")
     lobby_minutes: Lobby = 10
     private_chat: PrivateChat = PrivateChat.HOSTS
+    learners_may_share_screen: bool = False
     weekly_occurrences: int = Field(
         1, ge=1, le=52, description="1: one session; 2 to 52: a weekly series."
     )
@@ -145,6 +149,7 @@ class SessionPatch(PatchBody):
     capacity: Capacity | None = None
     lobby_minutes: Lobby = unset()
     private_chat: PrivateChat = unset()
+    learners_may_share_screen: bool = unset()
     whole_series: bool = False
     publish_course_and_module: bool = False
 
@@ -168,6 +173,7 @@ def session_out(session: LiveSession, *, viewer_id: int) -> LiveSessionOut:
         capacity=session.capacity,
         lobby_minutes=session.lobby_minutes,
         private_chat=PrivateChat(session.private_chat),
+        learners_may_share_screen=session.learners_may_share_screen,
         status=SessionStatus(session.status),
         moved=session.moved,
         series_id=session.series_id,
@@ -290,6 +296,7 @@ def edit(request: HttpRequest, org: str, session: int, payload: SessionPatch) ->
         "capacity": found.capacity,
         "lobby_minutes": found.lobby_minutes,
         "private_chat": found.private_chat,
+        "learners_may_share_screen": found.learners_may_share_screen,
     }
     values = current | payload.changes()
     form = EditSessionForm(

@@ -107,6 +107,10 @@ class LiveSession(models.Model):
         max_length=8, choices=PrivateChat.choices, default=PrivateChat.HOSTS
     )
     chat_locked = models.BooleanField(default=False)
+    learners_may_share_screen = models.BooleanField(
+        default=False,
+        help_text="Learners may share their screen in the built-in video (hosts always may).",
+    )
     attendance_threshold_percent = models.PositiveSmallIntegerField(default=75)
     replay_counts_as_attendance = models.BooleanField(default=True)
     opened_at = models.DateTimeField(null=True, blank=True)

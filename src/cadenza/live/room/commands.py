@@ -26,7 +26,7 @@ from cadenza.live.room.actions.breakouts import (
 )
 from cadenza.live.room.actions.chat import delete_chat_message, post_chat_message
 from cadenza.live.room.actions.hands import call_hand, lower_hand, raise_hand
-from cadenza.live.room.actions.moderation import remove_participant, set_muted
+from cadenza.live.room.actions.moderation import mute_microphone, remove_participant, set_muted
 from cadenza.live.room.actions.numbering import RoomRefusal
 from cadenza.live.room.actions.polls import (
     close_poll,
@@ -42,7 +42,12 @@ from cadenza.live.room.actions.questions import (
     dismiss_question,
     vote_for_question,
 )
-from cadenza.live.room.actions.state import close_room, open_room, set_chat_locked
+from cadenza.live.room.actions.state import (
+    close_room,
+    open_room,
+    set_chat_locked,
+    set_learner_screen_sharing,
+)
 from cadenza.live.room.events import commands as c
 from cadenza.live.room.events import error_frame
 from cadenza.live.room.events.commands import CommandError, RoomCommand, parse_command
@@ -188,6 +193,15 @@ def run(access: RoomAccess, command: RoomCommand) -> RoomEvent:
         case c.ParticipantRemove():
             return remove_participant(
                 ctx=ctx, session=session, user_id=command.user_id, client_event_id=cid
+            )
+        case c.MicrophoneMute():
+            return mute_microphone(
+                ctx=ctx, session=session, user_id=command.user_id, client_event_id=cid
+            )
+        case c.ScreenSharingAllow() | c.ScreenSharingForbid():
+            allowed = isinstance(command, c.ScreenSharingAllow)
+            return set_learner_screen_sharing(
+                ctx=ctx, session=session, allowed=allowed, client_event_id=cid
             )
         case c.RoomOpen():
             return open_room(ctx=ctx, session=session, client_event_id=cid)

@@ -63,6 +63,7 @@ from cadenza.live.room.selectors.room import (
     access_room,
     events_after,
     in_same_room_part,
+    learners_may_share_screen,
     person,
 )
 from cadenza.live.room.selectors.snapshot import room_snapshot
@@ -79,6 +80,7 @@ CLOSE_FORBIDDEN = 4403
 CLOSE_ROOM_FULL = 4429
 """The room has as many people as its capacity; the client tries again later."""
 TYPING_INTERVAL = 2.0
+SCREEN_NOT_ALLOWED = "The hosts have not allowed learners to share their screen."
 
 
 def _join_attendance(access: RoomAccess, connection_id: str) -> None:
@@ -342,12 +344,25 @@ class RoomConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         await self.hub.broadcast_ephemeral(session_id=self.session_id, frame=frame)
 
     async def _signal(self, data: dict[str, Any]) -> None:
-        from cadenza.live.sessions.video_signalling import SignalError, parse_signal
+        from cadenza.live.sessions.video_signalling import (
+            SessionDescription,
+            SignalError,
+            carries_screen,
+            parse_signal,
+        )
 
         try:
             signal = parse_signal(data, sender_id=self.access.ctx.user.pk)
         except SignalError as error:
             await self.send(text_data=error_frame(detail=error.detail))
+            return
+        if (
+            isinstance(signal, SessionDescription)
+            and not self.access.is_moderator
+            and carries_screen(signal.sdp)
+            and not await in_database_thread(learners_may_share_screen)(self.access.session)
+        ):
+            await self.send(text_data=error_frame(detail=SCREEN_NOT_ALLOWED))
             return
         same_part = await in_database_thread(in_same_room_part)(
             self.access.session, user_id=signal.from_user_id, other_id=signal.to_user_id

@@ -110,6 +110,11 @@ class SessionForm(SessionTimeForm):
     drafts = ""
     """What keeps the session from learners, in words ("the course “Triage” and the module
     “Week 1”"); empty when nothing does. The page says it and offers ``publish_course``."""
+    learners_may_share_screen = forms.BooleanField(
+        required=False,
+        label="Learners may share their screen",
+        help_text="Built-in video. Hosts always may; a host can change this in the room.",
+    )
 
     field_order = [  # noqa: RUF012 - Django's own option, read once per form
         "title",
@@ -125,6 +130,7 @@ class SessionForm(SessionTimeForm):
         "capacity",
         "lobby_minutes",
         "private_chat",
+        "learners_may_share_screen",
     ]
 
     def __init__(
@@ -177,6 +183,7 @@ class SessionForm(SessionTimeForm):
             "capacity": data["capacity"],
             "lobby_minutes": data["lobby_minutes"],
             "private_chat": PrivateChat(data["private_chat"]),
+            "learners_may_share_screen": bool(data["learners_may_share_screen"]),
         }
 
 
@@ -233,4 +240,5 @@ class EditSessionForm(SessionForm):
                 capacity=session.capacity,
                 lobby_minutes=session.lobby_minutes,
                 private_chat=session.private_chat,
+                learners_may_share_screen=session.learners_may_share_screen,
             )

@@ -10,6 +10,11 @@ The room consumer routes them from one participant to another; they are ephemera
         for the end of candidates)
 
 optionally with "client_event_id" (ignored: a lost signal is re-sent by WebRTC's own logic).
+
+A shared screen is a stream of its own (``getDisplayMedia``) beside the camera's and
+microphone's (``getUserMedia``, which gives audio with any video): ``carries_screen`` finds it
+in a session description, so the room can refuse a learner's screen when the session does not
+let learners share theirs.
 ``parse_signal`` validates one (undeclared fields rejected, SDP at most ``MAX_SDP_BYTES``) and
 the recipient receives ``signal.frame()``: the same message with "from" (the sender's user id,
 set by the server, never trusted from the client) and "to".
@@ -194,3 +199,45 @@ def _candidate(value: object) -> IceCandidate | None:
             value.get("usernameFragment"), name="usernameFragment", limit=MAX_UFRAG_CHARS
         ),
     )
+
+
+_SENDING = frozenset({"sendrecv", "sendonly"})
+
+
+def sent_streams(sdp: str) -> dict[str, set[str]]:
+    """The media a session description sends, by stream id (its ``a=msid``): for each
+    stream, the kinds (``audio``, ``video``) of the media sections that send it. A section
+    that only receives, or sends no stream (``a=msid:-``), is left out."""
+    streams: dict[str, set[str]] = {}
+
+    def close(kind: str | None, direction: str, stream_ids: list[str]) -> None:
+        if kind in ("audio", "video") and direction in _SENDING:
+            for stream_id in stream_ids:
+                streams.setdefault(stream_id, set()).add(kind)
+
+    kind: str | None = None
+    direction = "sendrecv"
+    stream_ids: list[str] = []
+    for line in sdp.splitlines():
+        if line.startswith("m="):
+            close(kind, direction, stream_ids)
+            kind, direction, stream_ids = line[2:].split(" ", 1)[0], "sendrecv", []
+        elif kind is None:
+            continue
+        elif line[2:] in ("sendrecv", "sendonly", "recvonly", "inactive") and line.startswith("a="):
+            direction = line[2:]
+        elif line.startswith("a=msid:"):
+            stream_id = line[len("a=msid:") :].split(" ", 1)[0]
+            if stream_id and stream_id != "-":
+                stream_ids.append(stream_id)
+    close(kind, direction, stream_ids)
+    return streams
+
+
+def carries_screen(sdp: str) -> bool:
+    """Whether a session description sends a shared screen: more than one stream (the camera
+    and microphone are one), or video with no audio beside it (a camera comes with its
+    microphone in the room's page). What a modified client sends as its camera is beyond any
+    server's knowing; this is the rule the room's own page follows."""
+    streams = sent_streams(sdp)
+    return len(streams) > 1 or any(kinds == {"video"} for kinds in streams.values())

@@ -1,4 +1,5 @@
-"""Moderation: muting a person's chat, and removing a participant from the session.
+"""Moderation: muting a person's chat or microphone, and removing a participant from the
+session.
 
 Removal also closes the person's sockets within seconds: after commit a per-person message
 goes to the channel-layer group ``live-person-<user_id>``, which every socket of theirs
@@ -21,7 +22,13 @@ from cadenza.live.room.actions.numbering import (
     append_event,
     begin_room_write,
 )
-from cadenza.live.room.events import ParticipantMuted, ParticipantRemoved, ParticipantUnmuted
+from cadenza.live.room.events import (
+    HOSTS,
+    MicrophoneMuted,
+    ParticipantMuted,
+    ParticipantRemoved,
+    ParticipantUnmuted,
+)
 from cadenza.live.room.selectors.room import person
 from cadenza.live.sessions.access import is_moderator
 from cadenza.orgs.models import Membership, Role
@@ -93,6 +100,35 @@ def set_muted(
         event = ParticipantUnmuted(person=person(target))
     return append_event(
         session=room, event=event, actor=ctx.user, client_event_id=client_event_id, at=at
+    )
+
+
+@transaction.atomic
+def mute_microphone(
+    *,
+    ctx: OrgContext,
+    session: LiveSession,
+    user_id: int,
+    client_event_id: str = "",
+    at: datetime | None = None,
+) -> RoomEvent:
+    """A host turns a person's microphone off (as in Zoom or Teams: a host may mute, never
+    unmute). The event goes to that person and to the hosts; the person's page turns the
+    microphone's track off and says "The host muted your microphone", and the person may turn
+    it on again. Nothing is stored but the event: the microphone's state is the page's."""
+    room, prior = begin_room_write(
+        ctx=ctx, session=session, client_event_id=client_event_id, moderator_only=True
+    )
+    if prior is not None:
+        return prior
+    target = _participant(ctx, room, user_id)
+    return append_event(
+        session=room,
+        event=MicrophoneMuted(person=person(target), by=person(ctx.user)),
+        actor=ctx.user,
+        client_event_id=client_event_id,
+        audience=[target.pk, HOSTS],
+        at=at,
     )
 
 

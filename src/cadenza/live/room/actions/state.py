@@ -1,4 +1,4 @@
-"""Opening and closing the live room, and locking its chat."""
+"""Opening and closing the live room, locking its chat, letting learners share their screen."""
 
 from __future__ import annotations
 
@@ -9,7 +9,13 @@ from django.utils import timezone
 
 from cadenza.live.models import LiveSession, RoomEvent
 from cadenza.live.room.actions.numbering import RoomRefusal, append_event, begin_room_write
-from cadenza.live.room.events import ChatLocked, ChatUnlocked, RoomClosed, RoomOpened
+from cadenza.live.room.events import (
+    ChatLocked,
+    ChatUnlocked,
+    RoomClosed,
+    RoomOpened,
+    ScreenSharingChanged,
+)
 from cadenza.live.room.selectors.room import iso, person
 from cadenza.live.sessions.hooks import session_hooks
 from cadenza.orgs.selectors import OrgContext
@@ -91,6 +97,40 @@ def set_chat_locked(
     return append_event(
         session=room,
         event=ChatLocked(by=by) if locked else ChatUnlocked(by=by),
+        actor=ctx.user,
+        client_event_id=client_event_id,
+        at=at,
+    )
+
+
+@transaction.atomic
+def set_learner_screen_sharing(
+    *,
+    ctx: OrgContext,
+    session: LiveSession,
+    allowed: bool,
+    client_event_id: str = "",
+    at: datetime | None = None,
+) -> RoomEvent:
+    """A host lets learners share their screen in the built-in video, or stops them (a share
+    in progress stops: every page applies ``live.screen_sharing.changed``, and the server
+    relays no learner's screen from then on, ``sessions.video_signalling.carries_screen``)."""
+    room, prior = begin_room_write(
+        ctx=ctx, session=session, client_event_id=client_event_id, moderator_only=True
+    )
+    if prior is not None:
+        return prior
+    if room.learners_may_share_screen == allowed:
+        raise RoomRefusal(
+            "Learners may already share their screen."
+            if allowed
+            else "Learners may not share their screen already."
+        )
+    room.learners_may_share_screen = allowed
+    room.save(update_fields=["learners_may_share_screen", "updated_at"])
+    return append_event(
+        session=room,
+        event=ScreenSharingChanged(allowed=allowed, by=person(ctx.user)),
         actor=ctx.user,
         client_event_id=client_event_id,
         at=at,

@@ -34,7 +34,11 @@ Client -> server
       ``breakouts.start`` rooms?: [{name, members: [user_id]}], count?: int (random split of
                       the people present), minutes?: int  (neither: open the planned rooms)
       ``breakouts.message`` body   ``breakouts.countdown`` seconds   ``breakouts.close``
-      ``participant.mute`` / ``participant.unmute`` / ``participant.remove`` user_id
+      ``participant.mute`` / ``participant.unmute`` (chat) / ``participant.remove`` user_id
+      ``microphone.mute`` user_id (hosts: turn a person's microphone off in the built-in
+                      video; never on: only the person turns it on again)
+      ``screen_sharing.allow`` / ``screen_sharing.forbid`` (hosts: whether learners may
+                      share their screen; hosts always may)
       ``room.open`` / ``room.close``
 
 Server -> client
@@ -93,6 +97,7 @@ from cadenza.live.room.events.durable import (
     HandCalled,
     HandLowered,
     HandRaised,
+    MicrophoneMuted,
     ParticipantMuted,
     ParticipantRemoved,
     ParticipantUnmuted,
@@ -107,6 +112,7 @@ from cadenza.live.room.events.durable import (
     QuestionVoted,
     RoomClosed,
     RoomOpened,
+    ScreenSharingChanged,
 )
 from cadenza.live.room.events.ephemeral import (
     PING,
@@ -150,6 +156,7 @@ __all__ = [
     "HandCalled",
     "HandLowered",
     "HandRaised",
+    "MicrophoneMuted",
     "ParticipantMuted",
     "ParticipantRemoved",
     "ParticipantUnmuted",
@@ -169,6 +176,7 @@ __all__ = [
     "RoomClosed",
     "RoomFrame",
     "RoomOpened",
+    "ScreenSharingChanged",
     "Typing",
     "ack_frame",
     "caught_up_frame",

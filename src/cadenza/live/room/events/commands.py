@@ -260,6 +260,25 @@ class ParticipantRemove(Command):
     user_id: Id
 
 
+class MicrophoneMute(Command):
+    """Turn a person's microphone off (hosts; never on: only the person does that)."""
+
+    type: Literal["microphone.mute"]
+    user_id: Id
+
+
+class ScreenSharingAllow(Command):
+    """Let learners share their screen in the built-in video."""
+
+    type: Literal["screen_sharing.allow"]
+
+
+class ScreenSharingForbid(Command):
+    """Stop learners sharing their screen (a share in progress stops)."""
+
+    type: Literal["screen_sharing.forbid"]
+
+
 class RoomOpen(Command):
     type: Literal["room.open"]
 
@@ -293,6 +312,9 @@ RoomCommand = Annotated[
     | ParticipantMute
     | ParticipantUnmute
     | ParticipantRemove
+    | MicrophoneMute
+    | ScreenSharingAllow
+    | ScreenSharingForbid
     | RoomOpen
     | RoomClose,
     Field(discriminator="type"),

@@ -211,6 +211,26 @@ class ParticipantRemoved(RoomFrame):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class MicrophoneMuted(RoomFrame):
+    """A host muted ``person``'s microphone (sent to them and to the hosts). Their page turns
+    the microphone's track off and tells them; only they can turn it on again."""
+
+    type: ClassVar[str] = "live.microphone.muted"
+    person: Person
+    by: Person
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScreenSharingChanged(RoomFrame):
+    """A host let learners share their screen (``allowed``) or stopped them: a learner's share
+    in progress stops when it is no longer allowed."""
+
+    type: ClassVar[str] = "live.screen_sharing.changed"
+    allowed: bool
+    by: Person
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RoomOpened(RoomFrame):
     type: ClassVar[str] = "live.room.opened"
     at: str
@@ -248,6 +268,8 @@ DURABLE_EVENT_TYPES: frozenset[str] = frozenset(
         ParticipantMuted,
         ParticipantUnmuted,
         ParticipantRemoved,
+        MicrophoneMuted,
+        ScreenSharingChanged,
         RoomOpened,
         RoomClosed,
     )

@@ -31,6 +31,7 @@ class SessionView:
     format: str
     private_chat: str
     chat_locked: bool
+    learners_may_share_screen: bool
     starts_at: str
     ends_at: str
     opened_at: str

@@ -269,3 +269,12 @@ def in_same_room_part(session: LiveSession, *, user_id: int, other_id: int) -> b
         ).values_list("user_id", "room_id")
     )
     return rooms.get(user_id) == rooms.get(other_id)
+
+
+def learners_may_share_screen(session: LiveSession) -> bool:
+    """The session's setting as stored now (a host may change it during the session)."""
+    return bool(
+        LiveSession.objects.filter(pk=session.pk)
+        .values_list("learners_may_share_screen", flat=True)
+        .first()
+    )

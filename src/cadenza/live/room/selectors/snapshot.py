@@ -73,7 +73,9 @@ def room_snapshot(
     now (people, not tabs), and ``present_count`` how many they are (default: ``present``'s).
     """
     session, user, host = access.session, access.ctx.user, access.is_moderator
-    session.refresh_from_db(fields=["chat_locked", "opened_at", "closed_at", "last_seq"])
+    session.refresh_from_db(
+        fields=["chat_locked", "learners_may_share_screen", "opened_at", "closed_at", "last_seq"]
+    )
     seq = session.last_seq
     mine = breakout_of(session, user.pk)
     rooms = open_breakouts(session)
@@ -99,6 +101,7 @@ def room_snapshot(
             format=session.format,
             private_chat=session.private_chat,
             chat_locked=session.chat_locked,
+            learners_may_share_screen=session.learners_may_share_screen,
             starts_at=iso(session.starts_at),
             ends_at=iso(session.ends_at),
             opened_at=iso(session.opened_at),

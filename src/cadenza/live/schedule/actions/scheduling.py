@@ -88,6 +88,7 @@ def schedule_live_session(
     capacity: int | None = None,
     lobby_minutes: int = 10,
     private_chat: PrivateChat = PrivateChat.HOSTS,
+    learners_may_share_screen: bool = False,
     weekly_occurrences: int | None = None,
     series_time_zone: str | None = None,
     publish: bool = False,
@@ -165,6 +166,7 @@ def schedule_live_session(
             capacity=capacity,
             lobby_minutes=lobby_minutes,
             private_chat=private_chat,
+            learners_may_share_screen=learners_may_share_screen,
         )
         session.full_clean()
         session.save()
@@ -193,6 +195,7 @@ def edit_live_session(
     capacity: int | None,
     lobby_minutes: int,
     private_chat: PrivateChat,
+    learners_may_share_screen: bool = False,
     whole_series: bool = False,
     publish_course_and_module: bool = False,
 ) -> LiveSession:
@@ -227,6 +230,8 @@ def edit_live_session(
         targets += list(others.exclude(pk=current.pk).order_by("starts_at", "id"))
     for target in targets:
         fields = ["format", "provider", "capacity", "lobby_minutes", "private_chat"]
+        fields.append("learners_may_share_screen")
+        target.learners_may_share_screen = learners_may_share_screen
         visible = target.title != title.strip() or target.agenda != agenda
         target.title, target.agenda = title.strip(), agenda
         target.format, target.provider, target.capacity = format, provider, capacity

@@ -198,6 +198,12 @@ function noteEvent(frame, before) {
     video.regroup();
   }
   if (frame.type === "live.room.opened") announce("The session is live.");
+  if (frame.type === "live.microphone.muted" && frame.person.user_id === me) {
+    controls.mutedByHost();
+  }
+  if (frame.type === "live.screen_sharing.changed" && !config.is_host) {
+    announce(frame.allowed ? "The hosts let learners share their screen." : "The hosts stopped learners sharing their screen.");
+  }
 }
 
 function receive(frame) {
@@ -307,6 +313,7 @@ function render() {
   renderHands(ctx);
   renderBreakout(ctx);
   renderHost(ctx);
+  controls.update();
   const here = renderPeople(ctx);
   tabs.count("chat", ctx.unreadChat, ctx.unreadChat === 1 ? "unread message" : "unread messages");
   const openQuestions = state.questions.filter((q) => q.status === "open").length;
@@ -331,6 +338,7 @@ function leaveRoom(panel) {
   joined = null;
   sessionStorage.removeItem(joinedKey);
   els.calledNotice.hidden = true;
+  $("mic-notice").hidden = true;
   els.breakoutPanel.hidden = true;
   els.banner.replaceChildren();
   els.room.hidden = true;

@@ -1,5 +1,6 @@
-// The room's control bar: microphone, camera, share screen, raise hand (room.js), speaker or
-// grid view, leave. Also what keeps the room in view on a phone: the room's height follows
+// The room's control bar: microphone, camera, share screen (hosts; learners when the hosts
+// allow it), raise hand (room.js), speaker or grid view, leave. A host may turn a person's
+// microphone off ("The host muted your microphone"); only the person turns it on again. Also what keeps the room in view on a phone: the room's height follows
 // the visual viewport (the part above the on-screen keyboard), and, if the person chose it
 // before joining, their camera and microphone go off when the page stays hidden a minute.
 
@@ -37,6 +38,7 @@ export function setupControls({ ctx, join, video, stage, onLeave }) {
   const leave = $("room-leave");
   let mode = null;
 
+  const micNotice = $("mic-notice");
   for (const [button, kind, on, off] of [
     [mic, "audio", "Mute", "Unmute"],
     [camera, "video", "Stop video", "Start video"],
@@ -44,8 +46,18 @@ export function setupControls({ ctx, join, video, stage, onLeave }) {
     button.addEventListener("click", () => {
       const muted = isOn(button);
       if (video.setTrackEnabled(kind, muted)) label(button, muted ? on : off, !muted);
+      if (kind === "audio" && muted) micNotice.hidden = true;
     });
   }
+  const mayShare = () => {
+    const media = join.media || {};
+    if (ctx.config.is_host) return true;
+    return ctx.state.learnersMayShareScreen && !media.stage_only;
+  };
+  const showShare = () => {
+    share.hidden =
+      join.kind !== "builtin" || !mode || !mayShare() || typeof navigator.mediaDevices?.getDisplayMedia !== "function";
+  };
 
   share.addEventListener("click", async () => {
     if (isOn(share)) {
@@ -96,12 +108,25 @@ export function setupControls({ ctx, join, video, stage, onLeave }) {
       mic.hidden = !sending;
       camera.hidden = !sending || used !== "video";
       const media = join.media || {};
-      share.hidden = !builtin || !ctx.config.is_host || typeof navigator.mediaDevices?.getDisplayMedia !== "function";
+      showShare();
       layout.hidden = !builtin || Boolean(media.stage_only && !ctx.config.is_host);
       label(mic, "Mute", false);
       label(camera, "Stop video", false);
       label(share, "Share screen", false);
     },
     lastMode: () => mode,
+    /** The room's state changed: learners may (no longer) share their screen. A learner's
+     * screen stops when the hosts stop allowing it. */
+    update() {
+      showShare();
+      if (!mayShare() && isOn(share)) video.stopScreen();
+    },
+    /** A host turned this person's microphone off; they may turn it on again. */
+    mutedByHost() {
+      if (!video.setTrackEnabled("audio", false)) return;
+      label(mic, "Unmute", true);
+      micNotice.textContent = "The host muted your microphone. Press Unmute to speak again.";
+      micNotice.hidden = false;
+    },
   };
 }

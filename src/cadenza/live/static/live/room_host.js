@@ -27,6 +27,15 @@ export function setupHost(ctx) {
   $("chat-lock").addEventListener("click", () =>
     act(ctx.state.chatLocked ? "chat.unlock" : "chat.lock", {}, error),
   );
+  const screenSharing = $("screen-sharing-allowed");
+  if (screenSharing) {
+    screenSharing.addEventListener("change", async () => {
+      const allow = screenSharing.checked;
+      if (!(await act(allow ? "screen_sharing.allow" : "screen_sharing.forbid", {}, error))) {
+        screenSharing.checked = ctx.state.learnersMayShareScreen;
+      }
+    });
+  }
 
   const pollForm = $("poll-form");
   pollForm.addEventListener("submit", (event) => {
@@ -134,6 +143,7 @@ export function renderHost(ctx) {
   $("room-close").hidden = !state.opened || state.closed;
   $("chat-lock").textContent = state.chatLocked ? "Unlock chat" : "Lock chat";
   $("chat-lock").setAttribute("aria-pressed", String(state.chatLocked));
+  if ($("screen-sharing-allowed")) $("screen-sharing-allowed").checked = state.learnersMayShareScreen;
   $("host-present").textContent = String(ctx.present);
 
   const prepared = state.polls.filter((p) => p.status === "prepared");

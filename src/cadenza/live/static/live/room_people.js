@@ -1,5 +1,6 @@
 // The People tab: who is here now, with their role, raised hand and muted state (muted in
-// chat by a host, microphone off), with "Mute in chat" and "Remove" for hosts; and, folded
+// chat by a host, microphone off), with "Mute in chat", "Mute microphone" (while it is on:
+// a host may turn it off, never on) and "Remove" for hosts; and, folded
 // away, the enrolled people who are not here (without moderation buttons: there is nobody
 // to act on).
 
@@ -35,6 +36,17 @@ function person(ctx, { user_id: id, name }, here) {
     mute.addEventListener("click", () =>
       act(chatMuted ? "participant.unmute" : "participant.mute", { user_id: id }, error),
     );
+    const actions = [mute, " "];
+    if (mic === true) {
+      const muteMic = el("button", {
+        type: "button",
+        class: "secondary",
+        text: "Mute microphone",
+        "aria-label": `Mute microphone of ${name}`,
+      });
+      muteMic.addEventListener("click", () => act("microphone.mute", { user_id: id }, error));
+      actions.push(muteMic, " ");
+    }
     const remove = el("button", {
       type: "button",
       class: "secondary",
@@ -46,7 +58,7 @@ function person(ctx, { user_id: id, name }, here) {
         act("participant.remove", { user_id: id }, error);
       }
     });
-    li.append(el("span", { class: "people-actions" }, mute, " ", remove));
+    li.append(el("span", { class: "people-actions" }, ...actions, remove));
   }
   return li;
 }

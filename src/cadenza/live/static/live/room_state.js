@@ -16,6 +16,7 @@ export function emptyState() {
     breakoutNames: {},
     muted: [],
     chatLocked: false,
+    learnersMayShareScreen: false,
     opened: false,
     closed: false,
     removed: false,
@@ -36,6 +37,7 @@ export function applySnapshot(state, snap) {
   state.breakoutMessages = [];
   state.muted = snap.muted;
   state.chatLocked = snap.session.chat_locked;
+  state.learnersMayShareScreen = Boolean(snap.session.learners_may_share_screen);
   state.opened = Boolean(snap.session.opened_at);
   state.closed = Boolean(snap.session.closed_at);
   if (state.me && state.muted.includes(state.me.user_id)) state.me.muted = true;
@@ -77,6 +79,9 @@ export function applyEvent(state, frame) {
       break;
     case "live.chat.unlocked":
       state.chatLocked = false;
+      break;
+    case "live.screen_sharing.changed":
+      state.learnersMayShareScreen = frame.allowed;
       break;
     case "live.question.asked": {
       const { type, seq, ...question } = frame;

@@ -244,6 +244,9 @@ export class Mesh {
     if (this.stream && this.mode === "video") this.tile(this.selfId, "camera").srcObject = this.stream;
     if (this.stream) this.onStream(this.selfId, this.stream);
     for (const id of this.known) this.connect(id);
+    // A peer that called while the browser asked for the camera heard "nothing sent" on the
+    // data channel: tell everyone what is sent now.
+    if (this.stream) this.tellEveryone();
     return this.mode;
   }
 
@@ -357,6 +360,8 @@ export class Mesh {
     // The peers learn the stream's id before its track arrives (the channel is ordered and
     // open; the track needs a round of negotiation).
     this.tellEveryone();
+    // Stopped meanwhile (the hosts no longer let learners share: the room stops it at once).
+    if (this.screen !== screen) return false;
     for (const peer of this.peers.values()) peer.attach(this.stream, this.mode, screen);
     return true;
   }
