@@ -143,6 +143,7 @@ def test_learner_in_the_lobby_gets_the_prejoin_check_and_the_room_with_join_deta
         "lobby_opens_at": (room.session.starts_at - timedelta(minutes=10)).isoformat(),
         "attendance_url": "",
         "page_url": f"/o/harbour/live/{room.session.pk}/",
+        "away_seconds": 60.0,
     }
     assert embedded(response, "join-details") == {
         "kind": "builtin",

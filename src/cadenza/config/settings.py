@@ -230,6 +230,10 @@ LIVE_SWEEP_SECONDS = float(os.environ.get("CADENZA_LIVE_SWEEP_SECONDS", "5"))
 # A server process's presence lease (seconds): its people stop counting this long after it
 # dies (cadenza.realtime.presence); renewed every third of it.
 LIVE_PRESENCE_LEASE_SECONDS = float(os.environ.get("CADENZA_LIVE_PRESENCE_LEASE_SECONDS", "5"))
+# A person who chose it before joining has their camera and microphone stopped (they leave
+# the room) when the room's page stays hidden this long (seconds; on a phone: another app,
+# the screen locked).
+LIVE_AWAY_SECONDS = float(os.environ.get("CADENZA_LIVE_AWAY_SECONDS", "60"))
 # At most one presence frame per room and process this often (seconds).
 LIVE_PRESENCE_INTERVAL = float(os.environ.get("CADENZA_LIVE_PRESENCE_INTERVAL", "1"))
 # A room's frames go out at most this often (seconds) per process; what arrives meanwhile is

@@ -14,6 +14,7 @@ from __future__ import annotations
 import mimetypes
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -76,6 +77,7 @@ def _room_config(
         "lobby_opens_at": stage.lobby_opens_at.isoformat(),
         "attendance_url": reverse("live_attendance", args=[slug, session.pk]) if host else "",
         "page_url": reverse("live_room", args=[slug, session.pk]),
+        "away_seconds": settings.LIVE_AWAY_SECONDS,
     }
 
 

@@ -2,10 +2,10 @@
 // allow it), raise hand (room.js), speaker or grid view, leave. A host may turn a person's
 // microphone off ("The host muted your microphone"); only the person turns it on again. Also what keeps the room in view on a phone: the room's height follows
 // the visual viewport (the part above the on-screen keyboard), and, if the person chose it
-// before joining, their camera and microphone go off when the page stays hidden a minute.
+// before joining, their camera and microphone go off when the page stays hidden a minute
+// (``away_seconds`` in the room's settings: CADENZA_LIVE_AWAY_SECONDS, 60 by default).
 
 const $ = (id) => document.getElementById(id);
-const AWAY_MS = 60_000;
 export const AWAY_KEY = "cadenza-room-away-off";
 
 /** The button says what a press does ("Unmute" once muted), so it carries no aria-pressed
@@ -91,7 +91,7 @@ export function setupControls({ ctx, join, video, stage, onLeave }) {
     if (document.visibilityState !== "hidden" || localStorage.getItem(AWAY_KEY) !== "1" || !mode) return;
     awayTimer = setTimeout(() => {
       if (document.visibilityState === "hidden") onLeave();
-    }, AWAY_MS);
+    }, (ctx.config.away_seconds ?? 60) * 1000);
   });
 
   followVisualViewport();
