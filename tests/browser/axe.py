@@ -1,7 +1,8 @@
 """axe-core in the browser tests: a page must have no serious or critical violation.
 
-axe-core is vendored at a pinned version (``scripts/vendor-static.sh`` refreshes it) in the
-site's static folder, and evaluated into the page by Playwright, which the page's
+axe-core is vendored at a pinned version (``scripts/vendor-static.sh`` refreshes it) beside
+the browser tests (``tests/browser/vendor/``: no page loads it, so the product's static files
+do not ship it), and evaluated into the page by Playwright, which the page's
 Content-Security-Policy does not restrict (no inline script is added to the page).
 """
 
@@ -13,10 +14,7 @@ from typing import Any
 from playwright.sync_api import Page
 
 AXE_VERSION = "4.14.1"
-AXE_SOURCE = (
-    Path(__file__).resolve().parents[2]
-    / f"src/cadenza/web/static/web/vendor/axe-core-{AXE_VERSION}.min.js"
-)
+AXE_SOURCE = Path(__file__).resolve().parent / "vendor" / f"axe-core-{AXE_VERSION}.min.js"
 FAILING_IMPACTS = frozenset({"serious", "critical"})
 
 _RUN = """async () => {
