@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('live', '0002_presence_heartbeat_and_replay_viewing'),
+        ('live', '0003_replay_caption_tracks'),
     ]
 
     operations = [
