@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "cadenza.courses",
     "cadenza.learning",
     "cadenza.assignments",
+    "cadenza.forums",
     "cadenza.live",
     "cadenza.api",
     "cadenza.web",

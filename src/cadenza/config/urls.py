@@ -20,6 +20,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("cadenza.assignments.urls")),
     path("o/<slug:org_slug>/", include("cadenza.orgs.urls")),
     path("o/<slug:org_slug>/", include("cadenza.live.urls")),
+    path("o/<slug:org_slug>/", include("cadenza.forums.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -21,13 +21,19 @@ _ALLOWED_ATTRIBUTES = {
 }
 
 
+AUTHOR_LINK_REL = "noopener noreferrer nofollow"
+"""Links written by a course's authors (readings, summaries)."""
+USER_CONTENT_LINK_REL = "nofollow ugc noopener"
+"""Links written by any member (forum posts): marked as user-generated content."""
+
+
 @lru_cache(maxsize=1024)
-def render_markdown(text: str) -> str:
+def render_markdown(text: str, *, link_rel: str = AUTHOR_LINK_REL) -> str:
     """Render author-written Markdown to HTML that is safe to show to anyone.
 
     Raw HTML in the source is not trusted: whatever Markdown lets through is filtered by nh3
     (scripts, event handlers, ``javascript:`` links and styles are removed); links get
-    ``rel="noopener noreferrer nofollow"``.
+    ``rel="noopener noreferrer nofollow"`` (``link_rel``: forum posts' say ``ugc``).
     """
     html = markdown_lib.markdown(
         text,
@@ -41,5 +47,5 @@ def render_markdown(text: str) -> str:
         tags=_ALLOWED_TAGS,
         attributes=_ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
+        link_rel=link_rel,
     )

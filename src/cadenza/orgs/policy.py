@@ -27,6 +27,9 @@ class Permission(StrEnum):
     GRADE_ASSIGNED_COURSES = "grade_assigned_courses"
     GRADE_EVERY_COURSE = "grade_every_course"
     GRANT_EXTENSIONS = "grant_extensions"
+    MODERATE_FORUMS = "moderate_forums"
+    """Pin, lock, endorse, delete others' posts, work the moderation and unanswered queues,
+    and see who wrote an anonymous post (anonymity is towards peers, never towards staff)."""
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
@@ -38,6 +41,7 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_LEARNER_PROGRESS,
             Permission.HOST_LIVE_SESSIONS,
             Permission.GRADE_ASSIGNED_COURSES,
+            Permission.MODERATE_FORUMS,
         }
     ),
     Role.INSTRUCTOR: frozenset(
@@ -52,6 +56,7 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.GRADE_ASSIGNED_COURSES,
             Permission.GRADE_EVERY_COURSE,
             Permission.GRANT_EXTENSIONS,
+            Permission.MODERATE_FORUMS,
         }
     ),
     Role.ADMIN: frozenset(Permission),
@@ -112,3 +117,37 @@ def may_grade(role: Role | str | None, *, is_course_grader: bool) -> bool:
     if may(role, Permission.GRADE_EVERY_COURSE):
         return True
     return is_course_grader and may(role, Permission.GRADE_ASSIGNED_COURSES)
+
+
+# Forums (cadenza.forums): the rules about one post or thread, given the facts the caller has
+# at hand. Who may *see* a forum is the forums' visibility queryset (enrolled, published).
+
+
+def may_moderate_forums(role: Role | str | None) -> bool:
+    """Pin, lock, endorse, delete anyone's post, toggle a unit's discussion, see reports."""
+    return may(role, Permission.MODERATE_FORUMS)
+
+
+def sees_anonymous_authors(role: Role | str | None) -> bool:
+    """Anonymous posts are anonymous to peers only: staff always see who wrote them."""
+    return may(role, Permission.MODERATE_FORUMS)
+
+
+def may_post_in_thread(role: Role | str | None, *, thread_locked: bool) -> bool:
+    """A locked thread takes no new replies, except from moderators."""
+    return not thread_locked or may_moderate_forums(role)
+
+
+def may_edit_post(role: Role | str | None, *, is_author: bool, thread_locked: bool) -> bool:
+    """Authors edit their own posts while the thread is open; moderators edit any post."""
+    return may_moderate_forums(role) or (is_author and not thread_locked)
+
+
+def may_delete_post(role: Role | str | None, *, is_author: bool) -> bool:
+    """Authors delete their own posts; moderators anyone's."""
+    return is_author or may_moderate_forums(role)
+
+
+def may_accept_answer(role: Role | str | None, *, is_asker: bool) -> bool:
+    """The person who asked a question accepts an answer (moderators may too)."""
+    return is_asker or may_moderate_forums(role)
