@@ -353,10 +353,12 @@ def set_following_topic(ctx: OrgContext, *, place: ForumPlace, following: bool) 
 
 
 def mark_read(ctx: OrgContext, *, thread: Thread) -> None:
-    """The person has seen the thread as it is now (one statement: an upsert)."""
-    ReadMarker.objects.update_or_create(
-        org=ctx.org, user=ctx.user, thread=thread, defaults={"read_at": timezone.now()}
-    )
+    """The person has seen the thread as it is now: one UPDATE once they have a marker."""
+    now = timezone.now()
+    if not ReadMarker.objects.filter(user=ctx.user, thread=thread).update(read_at=now):
+        ReadMarker.objects.get_or_create(
+            org=ctx.org, user=ctx.user, thread=thread, defaults={"read_at": now}
+        )
 
 
 @transaction.atomic

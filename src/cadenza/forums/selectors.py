@@ -311,7 +311,7 @@ def thread_rows(ctx: OrgContext, threads: QuerySet[Thread], *, page: Any) -> Lis
     read = ReadMarker.objects.filter(
         thread=OuterRef("pk"), user=ctx.user, read_at__gte=OuterRef("last_activity_at")
     )
-    listed = threads.select_related("author").annotate(is_read=Exists(read))
+    listed = threads.select_related("author", "course").annotate(is_read=Exists(read))
     rows, numbers = _page_of(listed, THREADS_PER_PAGE, page)
     return _listing(
         [
