@@ -17,6 +17,7 @@ from cadenza.api import (
     assignments,
     captions,
     courses,
+    forums,
     knowledge_checks,
     live_attendance,
     live_captions,
@@ -119,6 +120,7 @@ for module in (
     live_attendance,
     live_video,
     live_captions,
+    forums,
     tokens,
     notifications,
 ):
