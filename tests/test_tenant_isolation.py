@@ -25,6 +25,9 @@ from cadenza.courses.actions import enrol_learner, publish_course, save_caption_
 from cadenza.courses.models import Course, Enrolment, Module, Unit, UnitKind
 from cadenza.courses.uploads import DOCUMENT_TYPES, check_upload
 from cadenza.learning.actions.knowledge_checks import add_question
+from cadenza.forums import actions as forum_actions
+from cadenza.forums.models import Post, Report, Thread, ThreadKind
+from cadenza.forums.selectors import access_forum_course, access_place
 from cadenza.learning.models import Question, QuestionKind
 from cadenza.live.attendance.actions.captions import save_replay_captions
 from cadenza.live.models import LiveSession, Poll, ReplayCaptionTrack, RoomQuestion, SessionFormat
@@ -54,6 +57,12 @@ STAFF_ONLY_NAMES = frozenset(
         "live_poll_add",
         "live_poll_edit",
         "live_poll_remove",
+        "forum_unit_discussion",
+        "forum_thread_moderate",
+        "forum_post_endorse",
+        "forum_unanswered",
+        "forum_moderation",
+        "forum_report_resolve",
     }
 )
 
@@ -82,6 +91,9 @@ class Site:
     poll_id: int  # kept: a walk that posts to the poll's remove page deletes the row
     ta: User
     submission: Submission
+    thread: Thread
+    reply: Post
+    report: Report
 
 
 def build_site(slug: str) -> Site:
@@ -188,6 +200,7 @@ def build_site(slug: str) -> Site:
     submission = assignment_actions.submit(
         assignment=assignment, learner=learner, zone=ZoneInfo("UTC")
     )
+    thread, reply, report = build_forum(org, course, learner=learner, instructor=instructor)
     return Site(
         org,
         learner,
@@ -204,7 +217,32 @@ def build_site(slug: str) -> Site:
         poll.pk,
         ta,
         submission,
+        thread,
+        reply,
+        report,
     )
+
+
+def build_forum(
+    org: Organization, course: Course, *, learner: User, instructor: User
+) -> tuple[Thread, Post, Report]:
+    """A question in the general topic, an instructor's reply, and a report of that reply."""
+    learner_ctx = OrgContext(org=org, user=learner, role=Role.LEARNER)
+    staff_ctx = OrgContext(org=org, user=instructor, role=Role.INSTRUCTOR)
+    forum_course = access_forum_course(learner_ctx, slug=course.slug)
+    thread = forum_actions.start_thread(
+        learner_ctx,
+        place=access_place(learner_ctx, course=forum_course, key="general"),
+        kind=ThreadKind.QUESTION,
+        title="Which fluid first?",
+        body="Crystalloid?",
+    )
+    thread = Thread.objects.select_related("course").get(pk=thread.pk)
+    reply = forum_actions.post_reply(staff_ctx, thread=thread, body="Yes, 30 mL/kg.")
+    report = forum_actions.report_post(
+        learner_ctx, post=Post.objects.select_related("thread").get(pk=reply.pk), reason="Check"
+    )
+    return thread, reply, report
 
 
 def organization_urls() -> list[tuple[str, str]]:
@@ -250,6 +288,12 @@ def url_for(route: str, name: str, *, org_slug: str, site: Site) -> str:
         "learner_id": site.learner.pk,
         "person_id": site.ta.pk,
         "submission_id": site.submission.pk,
+        "thread_id": site.thread.pk,
+        "post_id": site.reply.pk,
+        "report_id": site.report.pk,
+        "topic": f"unit-{site.units['reading'].pk}"
+        if name == "forum_unit_discussion"
+        else "general",
     }
     names = re.findall(r"<(?:\w+:)?(\w+)>", route)
     unknown = [param for param in names if param not in known]
@@ -263,7 +307,7 @@ def snapshot() -> dict[str, int]:
         model._meta.label: model._default_manager.count()
         for model in apps.get_models()
         if model._meta.app_label
-        in {"accounts", "orgs", "activity", "notifications", "courses", "learning", "assignments"}
+        in {"accounts", "orgs", "activity", "notifications", "courses", "learning", "assignments", "forums"}
         or model is ReplayCaptionTrack
     }
 
@@ -285,6 +329,10 @@ def test_the_matrix_covers_every_page_of_the_foundation() -> None:
         "assignment_file",
         "grading_queue",
         "submission_grade",
+        "forum",
+        "forum_thread",
+        "forum_post_edit",
+        "forum_report_resolve",
     ):
         assert expected in names
 

@@ -30,9 +30,13 @@ from cadenza.courses.uploads import DOCUMENT_TYPES, check_upload
 from cadenza.demo.builder import ORG_SLUG, build_demo
 from cadenza.demo.content import COURSE_SLUG
 from cadenza.demo.people import ADMIN, FRESH_LEARNER, INSTRUCTOR, TEACHING_ASSISTANT
+from cadenza.forums import actions as forum_actions
+from cadenza.forums.models import Post, Thread, ThreadKind
+from cadenza.forums.selectors import access_forum_course, access_place
 from cadenza.learning.actions.knowledge_checks import GivenAnswer, submit_attempt
 from cadenza.learning.models import Question
 from cadenza.orgs.models import Organization, Role
+from cadenza.orgs.selectors import access_org
 from tests.factories import enrol, make_course, make_user
 
 BUILT_AT = datetime(2025, 3, 20, 15, 0, tzinfo=UTC)
@@ -78,6 +82,7 @@ def demo_site(db: None) -> DemoSite:
         answers = {first.pk: GivenAnswer(choice_ids=[wrong.pk])} if wrong else {}
         submit_attempt(user=people["submitted"], unit=unit, answers=answers)
     empty_course = make_course(org, title="Wound care (draft)", slug="wound-care")
+    build_forum(course, people)
     return DemoSite(
         org=org,
         course=course,
@@ -126,3 +131,41 @@ def _graded_assignment(course: Course, people: dict[str, User]) -> Submission:
         graded_by=people["instructor"],
     )
     return submission
+
+
+def build_forum(course: Course, people: dict[str, User]) -> None:
+    """The forum in every state its pages show: a unit's discussion turned on, a question
+    with an endorsed reply, a comment on it, an edited post, an anonymous thread, a report."""
+    slug = course.org.slug
+    learner = access_org(user=people["submitted"], slug=slug)
+    staff = access_org(user=people["instructor"], slug=slug)
+    forum_course = access_forum_course(staff, slug=course.slug)
+    first_unit = Unit.objects.filter(course=course).order_by("module__position", "position")[0]
+    forum_actions.set_unit_discussion(
+        staff,
+        place=access_place(staff, course=forum_course, key=f"unit-{first_unit.pk}"),
+        open=True,
+    )
+    general = access_place(learner, course=forum_course, key="general")
+    question = forum_actions.start_thread(
+        learner,
+        place=general,
+        kind=ThreadKind.QUESTION,
+        title="When do we repeat the lactate?",
+        body="Is it **two hours** after the first one? `lactate > 2`",
+    )
+    question = Thread.objects.select_related("course").get(pk=question.pk)
+    reply = forum_actions.post_reply(staff, thread=question, body="Within 2-4 hours if raised.")
+    reply = Post.objects.select_related("thread").get(pk=reply.pk)
+    forum_actions.post_reply(learner, thread=question, body="Thank you!", parent=reply)
+    forum_actions.set_endorsed(staff, post=reply, endorsed=True)
+    forum_actions.edit_post(staff, post=reply, body="Within 2 to 4 hours if it was raised.")
+    forum_actions.report_post(learner, post=reply, reason="Please check the dose.")
+    forum_actions.start_thread(
+        learner,
+        place=general,
+        kind=ThreadKind.DISCUSSION,
+        title="Night shift tips",
+        body="How do you stay sharp?",
+        anonymous=True,
+    )

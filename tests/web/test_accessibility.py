@@ -24,6 +24,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from cadenza.courses.forms import UNIT_FORMS
 from cadenza.courses.models import Enrolment, UnitKind
+from cadenza.forums.models import Post, Report, Thread, Topic
 from cadenza.learning.models import Question, QuestionKind
 from cadenza.live.models import LiveSession, Poll, RoomQuestion
 from cadenza.notifications.unsubscribe_tokens import make_token
@@ -88,6 +89,15 @@ NOT_PAGES = {
     "assignment_file",
     "assignment_extension_revoke",
     "course_grader",
+    "forum_topic_follow",
+    "forum_unit_discussion",
+    "forum_thread_follow",
+    "forum_thread_moderate",
+    "forum_post_vote",
+    "forum_post_endorse",
+    "forum_post_accept",
+    "forum_post_delete",
+    "forum_report_resolve",
 }
 
 ANONYMOUS_PAGES = {
@@ -145,8 +155,16 @@ LIVE_ADMIN_PAGES = {"live_video_settings"}
 LIVE_PAST_PAGES = {"live_replay", "live_recording", "live_question_answer", "live_replay_progress"}
 
 
+# The forum's staff queues, and the pages of a post that only its author or staff open.
+FORUM_STAFF_PAGES = {"forum_unanswered", "forum_moderation", "forum_post_edit"}
+
+
 def viewers(route: str, name: str) -> list[str]:
     """Who requests a URL: the people whose pages it serves."""
+    if name in FORUM_STAFF_PAGES:
+        return ["instructor", "ta"]
+    if name.startswith("forum"):  # a course's forum: its enrolled learners and staff
+        return ["learner", "submitted", "instructor"]
     if name in LIVE_HOST_PAGES:
         return ["instructor"]
     if name in LIVE_HOST_OR_ADMIN_PAGES:
@@ -209,6 +227,7 @@ def url_variants(route: str, name: str, site: DemoSite) -> Iterator[str]:
         "file_id": [site.submission.file_id or 0],
         "learner_id": [site.submission.learner_id],
         "person_id": [site.people["ta"].pk],
+        **forum_params(site),
     }
     unknown = [
         param for param in params if param not in fixed and param not in ("unit_id", "question_id")
@@ -240,6 +259,24 @@ def url_variants(route: str, name: str, site: DemoSite) -> Iterator[str]:
         yield reverse(
             name, kwargs={"org_slug": site.org.slug, "course_slug": site.empty_course.slug}
         )
+
+
+def forum_params(site: DemoSite) -> dict[str, list[str | int]]:
+    """Each of the demo forum's topics (general, a module, the unit with discussion on), its
+    threads, a reply (endorsed, edited, commented on, reported) and the open report."""
+    threads = Thread.objects.filter(course=site.course).order_by("pk")
+    reply = Post.objects.filter(thread__course=site.course, endorsed_at__isnull=False).get()
+    unit_topics = Topic.objects.filter(course=site.course, kind="unit")
+    return {
+        "topic": [
+            "general",
+            f"module-{site.units()[0].module_id}",
+            *[topic.key for topic in unit_topics],
+        ],
+        "thread_id": [thread.pk for thread in threads],
+        "post_id": [reply.pk],
+        "report_id": [Report.objects.get(post=reply).pk],
+    }
 
 
 def live_sessions(site: DemoSite, name: str) -> list[LiveSession]:
@@ -345,6 +382,8 @@ def _form_posts(site: DemoSite) -> list[tuple[str, str, dict[str, str]]]:
     session = {**org, "session_id": upcoming.pk}
     past = LiveSession.objects.filter(course=site.course).exclude(recording_file="").get()
     replay = {**org, "session_id": past.pk}
+    thread = Thread.objects.filter(course=site.course).order_by("pk")[0]
+    reply = Post.objects.get(thread=thread, endorsed_at__isnull=False)
     return [
         ("anonymous", reverse("login"), {"username": "nobody@example.org", "password": "wrong"}),
         ("anonymous", reverse("signup"), {"email": "not-an-address"}),
@@ -380,6 +419,10 @@ def _form_posts(site: DemoSite) -> list[tuple[str, str, dict[str, str]]]:
             reverse("live_replay_caption_add", kwargs=replay),
             {"language": "en_GB", "label": ""},
         ),
+        ("learner", reverse("forum_topic", kwargs=course | {"topic": "general"}), {"title": ""}),
+        ("learner", reverse("forum_thread", kwargs=course | {"thread_id": thread.pk}), {}),
+        ("instructor", reverse("forum_post_edit", kwargs=course | {"post_id": reply.pk}), {}),
+        ("learner", reverse("forum_post_report", kwargs=course | {"post_id": reply.pk}), {}),
         *[
             (
                 "instructor",
