@@ -6,6 +6,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -362,3 +363,25 @@ def test_the_topic_list_and_index_answer_in_a_fixed_number_of_queries(
         assert client.get(url(room, "forum_topic", topic="general")).status_code == 200
     with django_assert_num_queries(9):  # type: ignore[operator]
         assert client.get(url(room, "forum")).status_code == 200
+
+
+def test_search_ranks_on_postgresql_and_orders_newest_first_on_sqlite(room: Classroom) -> None:
+    """PostgreSQL: full-text search stems words ("fluids" finds "fluid") and ranks a match in
+    the title above one in the text; SQLite: substring match, newest first."""
+    in_text = ask(room, title="Dosing", body="Which fluid should we give first?")
+    in_title = ask(room, room.bob, title="Fluid choice", body="Crystalloid or colloid?")
+    page = client_for(room.bob).get(url(room, "forum_search") + "?q=fluid").content.decode()
+    assert page.index(in_title.title) < page.index(in_text.title)
+    stemmed = client_for(room.bob).get(url(room, "forum_search") + "?q=fluids").content.decode()
+    if connection.vendor == "postgresql":
+        assert "2 results<" in stemmed
+        assert "<mark>fluid</mark>" in stemmed
+    else:
+        assert "0 results<" in stemmed
+
+
+def test_a_title_matches_its_opening_post_only_not_every_reply(room: Classroom) -> None:
+    thread = ask(room, title="Vasopressors", body="When to start?")
+    actions.post_reply(room.ctx(room.bob), thread=thread, body="After fluids.")
+    page = client_for(room.bob).get(url(room, "forum_search") + "?q=vasopressors")
+    assert "1 result<" in page.content.decode()

@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils.safestring import SafeString, mark_safe
 
@@ -520,8 +520,9 @@ def _is_postgresql() -> bool:
 
 def search_posts(ctx: OrgContext, course: Course, text: str, *, page: Any) -> Listing[SearchHit]:
     """Posts of the course's visible threads matching ``text``, one page. On PostgreSQL:
-    full-text search (``websearch`` syntax) over the thread's title and the post's text,
-    ranked, with highlighted snippets; on SQLite a plain substring match, newest first."""
+    full-text search (``websearch`` syntax, English stemming) over the post's text and, for
+    an opening post, its thread's title (weighted higher), ranked, with highlighted
+    snippets; on SQLite every word as a substring, newest first. Two queries."""
     posts = Post.objects.filter(
         thread__in=visible_threads(ctx).filter(course=course), deleted_at__isnull=True
     ).select_related("thread", "author")
@@ -535,7 +536,9 @@ def search_posts(ctx: OrgContext, course: Course, text: str, *, page: Any) -> Li
         )
 
         query = SearchQuery(text, search_type="websearch", config="english")
-        vector = SearchVector("thread__title", weight="A", config="english") + SearchVector(
+        # The thread's title counts for its opening post only (not for every reply).
+        title = Case(When(is_opening=True, then=F("thread__title")), default=Value(""))
+        vector = SearchVector(title, weight="A", config="english") + SearchVector(
             "body", weight="B", config="english"
         )
         ranked = (
@@ -561,7 +564,7 @@ def search_posts(ctx: OrgContext, course: Course, text: str, *, page: Any) -> Li
         words = [word for word in text.split() if word][:8]
         matching = Q()
         for word in words:
-            matching &= Q(body__icontains=word) | Q(thread__title__icontains=word)
+            matching &= Q(body__icontains=word) | Q(is_opening=True, thread__title__icontains=word)
         found, numbers = _page_of(
             posts.filter(matching).order_by("-created_at", "-id"), RESULTS_PER_PAGE, page
         )
