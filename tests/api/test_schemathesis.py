@@ -54,6 +54,7 @@ from cadenza.learning.models import QuestionKind
 from cadenza.orgs.models import Membership
 from tests.factories import make_module, make_unit
 from tests.live.conftest import Classroom, build_classroom
+from tests.test_tenant_isolation import build_forum
 
 pytestmark = pytest.mark.django_db
 
@@ -116,8 +117,8 @@ class _SessionCookie:
 @dataclass
 class World:
     """One organization with a course: a live session under way, a reading, a knowledge
-    check with a question and an assignment Ada submitted; Ada is an enrolled learner, Ines
-    the instructor hosting."""
+    check with a question, an assignment Ada submitted, a forum question with the instructor's
+    reply and Ada's report of it; Ada is an enrolled learner, Ines the instructor hosting."""
 
     classroom: Classroom
     reading_id: int
@@ -126,6 +127,9 @@ class World:
     module_id: int
     assignment_id: int
     submission_id: int
+    thread_id: int
+    post_id: int
+    report_id: int
     sessions: dict[int, str]
     """The session cookie of each person, by user id."""
 
@@ -144,6 +148,10 @@ class World:
             "breakout": 1,
             "learner": self.classroom.ada.pk,
             "submission": self.submission_id,
+            "topic": "general",
+            "thread": self.thread_id,
+            "post": self.post_id,
+            "report": self.report_id,
         }
 
     def unit_for(self, path: str) -> int:
@@ -179,6 +187,12 @@ def _build_world() -> World:
     publish_course(course=classroom.session.course, include_contents=True)
     save_draft(assignment=assignment, learner=classroom.ada, text="My essay")
     submission = submit(assignment=assignment, learner=classroom.ada, zone=ZoneInfo("UTC"))
+    thread, reply, report = build_forum(
+        classroom.org,
+        classroom.session.course,
+        learner=classroom.ada,
+        instructor=classroom.host,
+    )
     return World(
         classroom=classroom,
         reading_id=reading.pk,
@@ -187,6 +201,9 @@ def _build_world() -> World:
         module_id=module.pk,
         assignment_id=assignment.unit_id,
         submission_id=submission.pk,
+        thread_id=thread.pk,
+        post_id=reply.pk,
+        report_id=report.pk,
         sessions={user.pk: _session_cookie(user) for user in (classroom.ada, classroom.host)},
     )
 
