@@ -39,7 +39,7 @@ class ReplyForm(forms.Form):
     )
 
 
-class EditForm(forms.Form):
+class PostEditForm(forms.Form):
     title = forms.CharField(max_length=200, required=False)
     body = forms.CharField(
         max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 8}), label="Text"

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from cadenza.accounts.models import User
 from cadenza.forums import actions, selectors
-from cadenza.forums.forms import EditForm, ReplyForm, ReportForm, SearchForm, ThreadForm
+from cadenza.forums.forms import PostEditForm, ReplyForm, ReportForm, SearchForm, ThreadForm
 from cadenza.forums.models import Post, Thread, ThreadKind
 from cadenza.lib.errors import DomainError
 from cadenza.orgs.policy import may_moderate_forums
@@ -242,7 +242,7 @@ def forum_post_edit(
     course = selectors.access_forum_course(ctx, slug=course_slug)
     post = selectors.access_post(ctx, post_id=post_id, course=course)
     initial = {"title": post.thread.title, "body": post.body}
-    form = EditForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = PostEditForm(request.POST if request.method == "POST" else None, initial=initial)
     if not post.is_opening:
         del form.fields["title"]
     status = 200
