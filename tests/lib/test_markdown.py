@@ -27,3 +27,13 @@ def test_javascript_links_lose_their_target_and_links_get_safe_rel() -> None:
 def test_headings_start_below_the_pages_own_title() -> None:
     html = render_markdown("# Recognising sepsis\n\n## qSOFA")
     assert html == "<h2>Recognising sepsis</h2>\n<h3>qSOFA</h3>"
+
+
+def test_code_blocks_can_be_scrolled_from_the_keyboard_and_user_links_say_ugc() -> None:
+    html = render_markdown(
+        "    x = 1\n\n[a](https://example.org)", link_rel="nofollow ugc noopener"
+    )
+    assert html == (
+        '<pre tabindex="0"><code>x = 1\n</code></pre>\n'
+        '<p><a href="https://example.org" rel="nofollow ugc noopener">a</a></p>'
+    )
