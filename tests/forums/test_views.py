@@ -385,3 +385,13 @@ def test_a_title_matches_its_opening_post_only_not_every_reply(room: Classroom) 
     actions.post_reply(room.ctx(room.bob), thread=thread, body="After fluids.")
     page = client_for(room.bob).get(url(room, "forum_search") + "?q=vasopressors")
     assert "1 result<" in page.content.decode()
+
+
+def test_an_opening_post_keeps_a_title(room: Classroom) -> None:
+    thread = ask(room)
+    edit = url(room, "forum_post_edit", post_id=thread.posts.get(is_opening=True).pk)
+    response = client_for(room.ada).post(edit, {"title": "", "body": "Changed"})
+    assert response.status_code == 400
+    thread.refresh_from_db()
+    assert thread.title == "qSOFA or SIRS?"
+    assert thread.posts.get(is_opening=True).body == "Which score first?"

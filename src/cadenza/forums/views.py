@@ -243,7 +243,9 @@ def forum_post_edit(
     post = selectors.access_post(ctx, post_id=post_id, course=course)
     initial = {"title": post.thread.title, "body": post.body}
     form = PostEditForm(request.POST if request.method == "POST" else None, initial=initial)
-    if not post.is_opening:
+    if post.is_opening:
+        form.fields["title"].required = True
+    else:
         del form.fields["title"]
     status = 200
     if form.is_bound:
