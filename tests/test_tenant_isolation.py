@@ -238,6 +238,9 @@ def build_forum(
         body="Crystalloid?",
     )
     thread = Thread.objects.select_related("course").get(pk=thread.pk)
+    # The learner stops following first, so the reply notifies nobody: the notification
+    # tests below count each person's notices from zero.
+    forum_actions.set_following_thread(learner_ctx, thread=thread, following=False)
     reply = forum_actions.post_reply(staff_ctx, thread=thread, body="Yes, 30 mL/kg.")
     report = forum_actions.report_post(
         learner_ctx, post=Post.objects.select_related("thread").get(pk=reply.pk), reason="Check"

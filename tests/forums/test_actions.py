@@ -284,3 +284,35 @@ def test_reports_once_per_person_never_ones_own_and_resolved_together(room: Clas
     actions.resolve_report(room.ctx(room.tara), report=first, remove_post=True)
     assert list(Report.objects.values_list("resolution", flat=True)) == ["removed", "removed"]
     assert Post.objects.get(pk=answer.pk).deleted_by_id == room.tara.pk
+
+
+def test_followers_are_told_of_new_posts_and_peers_never_learn_an_anonymous_name(
+    room: Classroom,
+) -> None:
+    from cadenza.notifications.models import Notification
+
+    thread = ask(room, anonymous=True)
+    actions.set_following_thread(room.ctx(room.bob), thread=thread, following=True)
+    actions.set_following_thread(room.ctx(room.tara), thread=thread, following=True)
+    reply(room, thread, room.ada, "More details", anonymous=True)
+    told = {
+        row.user_id: row.title
+        for row in Notification.objects.filter(kind="forums.post").order_by("pk")
+    }
+    assert told == {
+        room.bob.pk: "Anonymous replied: “qSOFA or SIRS?”",
+        room.tara.pk: "Ada Lovelace replied: “qSOFA or SIRS?”",
+    }
+
+
+def test_a_mention_tells_the_member_once_even_after_an_edit(room: Classroom) -> None:
+    from cadenza.notifications.models import Notification
+
+    thread = ask(room, body="Asking @bob")
+    opening = Post.objects.select_related("thread").get(thread=thread)
+    actions.edit_post(room.ctx(room.ada), post=opening, body="Asking @bob and @ines")
+    rows = Notification.objects.filter(kind="forums.mention").order_by("user_id")
+    assert [(row.user_id, row.title) for row in rows] == [
+        (room.bob.pk, "Ada Lovelace mentioned you in “qSOFA or SIRS?”"),
+        (room.ines.pk, "Ada Lovelace mentioned you in “qSOFA or SIRS?”"),
+    ]

@@ -113,6 +113,8 @@ def test_the_preferences_page_stores_a_choice_per_kind(team: Team) -> None:
             "live.reminder": "immediate",
             "live.starting": "off",
             "live.cancelled": "immediate",
+            "forums.post": "daily",
+            "forums.mention": "immediate",
             "tests.reply": "weekly",
         },
     )
@@ -123,6 +125,8 @@ def test_the_preferences_page_stores_a_choice_per_kind(team: Team) -> None:
         "live.reminder": "immediate",
         "live.starting": "off",
         "live.cancelled": "immediate",
+        "forums.post": "daily",
+        "forums.mention": "immediate",
         "tests.reply": "weekly",
     }
 

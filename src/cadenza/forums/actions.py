@@ -5,8 +5,9 @@ selectors' ``access_*`` (so tenancy and visibility are settled); the rules about
 what are asked of ``cadenza.orgs.policy``. A refusal raises before anything is written
 (``PermissionDenied`` for the role, ``ForumRefusal`` for the state of things).
 
-Notifications: the notification centre (``cadenza.notifications``) has no in-app API yet, so
-mentions and follows are recorded here (``Mention``, ``Follow``) for it to deliver.
+Notifications go through the one dispatcher (``cadenza.notifications``, ``forums.notices``),
+in the action's transaction: a new post tells the followers of its thread (a new thread also
+those of its topic), a mention tells the member named.
 """
 
 from __future__ import annotations
@@ -35,8 +36,10 @@ from cadenza.forums.models import (
     TopicKind,
     Vote,
 )
+from cadenza.forums.notices import mention_notice, new_post_notice
 from cadenza.forums.selectors import ForumPlace
 from cadenza.lib.errors import DomainError
+from cadenza.notifications.actions.dispatch import dispatch
 from cadenza.orgs.policy import (
     Permission,
     may_accept_answer,
@@ -89,6 +92,7 @@ def _after_writing(ctx: OrgContext, post: Post, *, course: Course, at: datetime)
     ReadMarker.objects.update_or_create(
         org=ctx.org, user=ctx.user, thread=post.thread, defaults={"read_at": at}
     )
+    dispatch(new_post_notice(post))
     _record_mentions(post, course=course)
     record(
         org=ctx.org,
@@ -102,11 +106,16 @@ def _after_writing(ctx: OrgContext, post: Post, *, course: Course, at: datetime)
 
 
 def _record_mentions(post: Post, *, course: Course) -> None:
+    """Record the course members the post names, and tell those named for the first time."""
     members = mentioned_members(course=course, body=post.body)
+    known = set(Mention.objects.filter(post=post).values_list("user_id", flat=True))
+    new = [user for user in members if user.pk not in known]
     Mention.objects.bulk_create(
-        [Mention(org_id=post.org_id, post=post, user=user) for user in members],
+        [Mention(org_id=post.org_id, post=post, user=user) for user in new],
         ignore_conflicts=True,
     )
+    if new:
+        dispatch(mention_notice(post, [user.pk for user in new]))
 
 
 @transaction.atomic
