@@ -24,10 +24,10 @@ from cadenza.assignments.models import Submission
 from cadenza.courses.actions import enrol_learner, publish_course, save_caption_track
 from cadenza.courses.models import Course, Enrolment, Module, Unit, UnitKind
 from cadenza.courses.uploads import DOCUMENT_TYPES, check_upload
-from cadenza.learning.actions.knowledge_checks import add_question
 from cadenza.forums import actions as forum_actions
 from cadenza.forums.models import Post, Report, Thread, ThreadKind
 from cadenza.forums.selectors import access_forum_course, access_place
+from cadenza.learning.actions.knowledge_checks import add_question
 from cadenza.learning.models import Question, QuestionKind
 from cadenza.live.attendance.actions.captions import save_replay_captions
 from cadenza.live.models import LiveSession, Poll, ReplayCaptionTrack, RoomQuestion, SessionFormat
@@ -310,7 +310,16 @@ def snapshot() -> dict[str, int]:
         model._meta.label: model._default_manager.count()
         for model in apps.get_models()
         if model._meta.app_label
-        in {"accounts", "orgs", "activity", "notifications", "courses", "learning", "assignments", "forums"}
+        in {
+            "accounts",
+            "orgs",
+            "activity",
+            "notifications",
+            "courses",
+            "learning",
+            "assignments",
+            "forums",
+        }
         or model is ReplayCaptionTrack
     }
 
