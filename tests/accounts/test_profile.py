@@ -45,6 +45,19 @@ def test_person_changes_name_zone_and_language(client: Client) -> None:
     assert _state(user) == ("Chen Wei", "Europe/Berlin", "de")
 
 
+def test_a_person_whose_address_has_an_apostrophe_changes_their_profile(client: Client) -> None:
+    """Django's username rule (no apostrophe) is not the account's: saving the profile of
+    o'brien@example.ie used to fail on the username, which is the address."""
+    user = make_user(email="o'brien@example.ie", display_name="Aoife", time_zone="UTC")
+    client.force_login(user)
+    response = client.post(
+        reverse("profile"),
+        {"display_name": "Aoife O'Brien", "time_zone": "Europe/Dublin", "locale": "en"},
+    )
+    assert response.status_code == 302
+    assert _state(user) == ("Aoife O'Brien", "Europe/Dublin", "en")
+
+
 @pytest.mark.parametrize(
     ("data", "field"),
     [

@@ -80,6 +80,21 @@ def test_signup_creates_the_account_and_asks_to_check_the_e_mail(
     assert "<h1>Check your e-mail</h1>" in page.content.decode()
 
 
+def test_signup_takes_an_address_with_an_apostrophe(client: Client) -> None:
+    """The username is the e-mail address, so it follows the address's rule, not Django's
+    username rule (letters, digits and @.+-_ only), which refused o'brien@example.ie."""
+    response = _signup(client, email="O'Brien@Example.ie")
+
+    assert response.status_code == 302
+    user = User.objects.get()
+    assert (user.email, user.username) == ("o'brien@example.ie", "o'brien@example.ie")
+    login = client.post(
+        reverse("login"), {"username": "O'Brien@example.ie", "password": GOOD_PASSWORD}
+    )
+    assert login.status_code == 302
+    assert client.session[SESSION_KEY] == str(user.pk)
+
+
 def test_signup_without_a_chosen_zone_uses_the_zone_the_device_reports(client: Client) -> None:
     _signup(client, time_zone="", detected_time_zone="Europe/Paris")
     assert User.objects.get().time_zone == "Europe/Paris"

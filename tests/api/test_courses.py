@@ -272,6 +272,28 @@ def test_instructors_enrol_people_by_email(
     ) == ["learner@example.org", "newcomer@example.org"]
 
 
+def test_addresses_with_apostrophes_and_other_allowed_characters_are_enrolled(
+    people: People, outline: Outline
+) -> None:
+    """The account's username is its e-mail address, so any address an e-mail check accepts
+    makes an account (Django's username rule refused o'brien@... with a 422)."""
+    emails = ["o'brien@example.ie", "fc6^@example.dev", "{ck~a!|-uw@e.example"]
+
+    response = api_as(people.instructor).post(
+        "/orgs/harbour/courses/sepsis/enrolments", {"emails": emails}
+    )
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "enrolled": emails,
+        "already_enrolled": [],
+        "new_members": emails,
+    }
+    assert sorted(
+        User.objects.filter(email__in=emails).values_list("username", flat=True)
+    ) == sorted(emails)
+
+
 def test_a_bad_address_enrols_nobody(people: People, outline: Outline) -> None:
     users = User.objects.count()
 

@@ -46,6 +46,16 @@ class User(AbstractUser):
     """
 
     email = models.EmailField("email address", unique=True)
+    # Kept equal to ``email``, so its rule is the e-mail address's: Django's own username
+    # field allows only letters, digits and @.+-_ in 150 characters, which refused real
+    # addresses such as o'brien@example.ie (and failed their profile updates).
+    username = models.CharField(
+        "username",
+        max_length=254,
+        unique=True,
+        help_text="Always the e-mail address: people sign in by e-mail.",
+        error_messages={"unique": "A person with this e-mail address already exists."},
+    )
     display_name = models.CharField(max_length=150, blank=True)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     locale = models.CharField(max_length=16, default="en")
