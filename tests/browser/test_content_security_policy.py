@@ -9,6 +9,7 @@ turns into a console error naming the directive and the blocked address.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -128,6 +129,9 @@ def test_admin_pages_and_api_docs_run_with_no_policy_violation(
     page.goto(f"{url}/admin/accounts/user/")
     expect(page.get_by_role("link", name="root@example.org")).to_be_visible()
     page.get_by_role("link", name="root@example.org").click()
+    # The change page lists every permission (hundreds): wait for it to load (the page's
+    # 15 s), not only for expect's 5 s, which a busy machine's PostgreSQL run overran.
+    page.wait_for_url(re.compile(r"/admin/accounts/user/\d+/change/$"))
     expect(page.locator("form#user_form")).to_be_visible()
     expect(page.get_by_role("button", name="Save", exact=True)).to_be_visible()
     # The API's docs: Swagger UI, from the site's own files, runs and draws itself.
