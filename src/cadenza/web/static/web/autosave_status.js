@@ -1,19 +1,20 @@
-// Assignments: say why an autosave of the draft failed. htmx does not swap 4xx answers, so
-// the server's {"detail": ...} is written into the draft's status line here.
+// Autosaved answers and drafts (knowledge checks, assignments): say why a save failed. htmx
+// does not swap 4xx answers, so the server's {"detail": ...} is written into the status line
+// the save targets ([data-save-status]); with no connection, its data-offline text is shown.
 "use strict";
 
-function draftStatus(event) {
+function saveStatus(event) {
   const target = event.detail && event.detail.target;
   return target && target.matches && target.matches("[data-save-status]") ? target : null;
 }
 
 document.addEventListener("htmx:beforeRequest", (event) => {
-  const status = draftStatus(event);
+  const status = saveStatus(event);
   if (status) status.classList.remove("error");
 });
 
 document.addEventListener("htmx:responseError", (event) => {
-  const status = draftStatus(event);
+  const status = saveStatus(event);
   if (!status) return;
   let detail = "please try again.";
   try {
@@ -26,8 +27,8 @@ document.addEventListener("htmx:responseError", (event) => {
 });
 
 document.addEventListener("htmx:sendError", (event) => {
-  const status = draftStatus(event);
+  const status = saveStatus(event);
   if (!status) return;
-  status.textContent = "Not saved: no connection. Submitting the form sends your answer.";
+  status.textContent = "Not saved: no connection. " + (status.dataset.offline || "Please try again.");
   status.classList.add("error");
 });
